@@ -1,0 +1,238 @@
+"""Token classification (chapter 7.2 of the course): aligning word labels with sub-tokens.
+
+The functions keep the course's names (``align_labels_with_tokens``,
+``tokenize_and_align_labels``, ``postprocess``, ``compute_metrics``) so that learners find
+what the course text talks about; notebook 04 shows their source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from helpers.metrics import load_metric
+
+IGNORE_INDEX = -100  # positions the loss and the metric skip (special tokens, padding)
+
+
+def align_labels_with_tokens(labels: Sequence[int], word_ids: Sequence[int | None]) -> list[int]:
+    """Give each sub-token its word's label, as the course does.
+
+    Special tokens (word id None) get -100 so the loss ignores them. A word's first sub-token
+    keeps the word's label; the following sub-tokens take it too, with B-X turned into I-X
+    (odd label ids are B- tags in CoNLL-2003's order, so B-X + 1 is I-X).
+
+    Args:
+        labels: one label id per word.
+        word_ids: ``encoding.word_ids(i)`` of the tokenized words.
+
+    Returns:
+        One label id per token.
+
+    >>> align_labels_with_tokens([3, 0, 7, 0, 0, 0, 7, 0, 0],
+    ...                          [None, 0, 1, 2, 3, 4, 5, 6, 7, 7, 8, None])
+    [-100, 3, 0, 7, 0, 0, 0, 7, 0, 0, 0, -100]
+    >>> align_labels_with_tokens([1, 2], [None, 0, 0, 1, 1, None])
+    [-100, 1, 2, 2, 2, -100]
+
+    Used in: 04_ner, ``tokenize_and_align_labels``.
+    """
+    new_labels = []
+    current_word = None
+    for word_id in word_ids:
+        if word_id is None:
+            new_labels.append(IGNORE_INDEX)
+            continue
+        label = _label_of(labels, word_id)
+        if word_id != current_word:
+            current_word = word_id
+            new_labels.append(label)
+        else:
+            new_labels.append(label + 1 if label % 2 == 1 else label)
+    return new_labels
+
+
+def align_labels_first_subtoken(labels: Sequence[int], word_ids: Sequence[int | None]) -> list[int]:
+    """The course's exercise variant: only a word's first sub-token is labelled, the rest -100.
+
+    >>> align_labels_first_subtoken([3, 0, 7, 0, 0, 0, 7, 0, 0],
+    ...                             [None, 0, 1, 2, 3, 4, 5, 6, 7, 7, 8, None])
+    [-100, 3, 0, 7, 0, 0, 0, 7, 0, -100, 0, -100]
+
+    Used in: 04_ner, ``helpers.train`` (``--label-all-tokens`` off).
+    """
+    new_labels = []
+    previous = None
+    for word_id in word_ids:
+        if word_id is None or word_id == previous:
+            new_labels.append(IGNORE_INDEX)
+        else:
+            new_labels.append(_label_of(labels, word_id))
+        previous = word_id
+    return new_labels
+
+
+def _label_of(labels: Sequence[int], word_id: int) -> int:
+    if word_id >= len(labels):
+        raise ValueError(
+            f"the tokenizer saw word {word_id} but there are only {len(labels)} labels. "
+            "Fix: give one tag per word (tokens and ner_tags of the same length)."
+        )
+    return labels[word_id]
+
+
+def check_tokens_and_tags(
+    tokens: Sequence[Sequence[str]], tags: Sequence[Sequence[int]], num_labels: int
+) -> None:
+    """Refuse examples whose tokens and tags differ in length, or tags outside the label set.
+
+    Used in: ``tokenize_and_align_labels``.
+    """
+    for i, (words, labels) in enumerate(zip(tokens, tags)):
+        if len(words) != len(labels):
+            raise ValueError(
+                f"example {i}: {len(words)} tokens but {len(labels)} tags ({list(words)[:8]}...). "
+                "Fix: give exactly one tag per token."
+            )
+        bad = [t for t in labels if not 0 <= t < num_labels]
+        if bad:
+            raise ValueError(
+                f"example {i}: tag id {bad[0]} is outside the label set (0..{num_labels - 1}). "
+                "Fix: map tags with label2id of the dataset's label_names, or rebuild label_names "
+                "to include it."
+            )
+
+
+def check_fast_tokenizer(tokenizer: Any) -> None:
+    """Word ids need a fast (Rust) tokenizer; say so plainly when one is slow.
+
+    Used in: ``tokenize_and_align_labels``, 04_ner.
+    """
+    if not getattr(tokenizer, "is_fast", False):
+        raise TypeError(
+            f"{type(tokenizer).__name__} is a slow (Python) tokenizer: it cannot give word_ids(), "
+            "which label alignment needs. Fix: load it with AutoTokenizer.from_pretrained(checkpoint) "
+            "(fast by default), or pick a checkpoint that ships a tokenizer.json."
+        )
+
+
+def tokenize_and_align_labels(
+    examples: dict[str, list],
+    tokenizer: Any,
+    label_all_tokens: bool = True,
+    max_length: int | None = None,
+    num_labels: int | None = None,
+) -> dict[str, list]:
+    """Tokenize pre-split words and align their labels; for ``Dataset.map(batched=True)``.
+
+    Sentences longer than ``max_length`` (default: the model's maximum) are truncated;
+    their labels are cut at the same place, since alignment follows the kept word ids.
+
+    Args:
+        examples: a batch with ``tokens`` and ``ner_tags``.
+        tokenizer: a fast tokenizer.
+        label_all_tokens: the course's rule (True) or first sub-token only (False).
+        max_length: truncation length.
+        num_labels: when given, tags outside ``0..num_labels-1`` are refused.
+
+    Returns:
+        The tokenizer's columns plus ``labels``.
+
+    Used in: 04_ner, ``helpers.train``.
+    """
+    check_fast_tokenizer(tokenizer)
+    for column in ("tokens", "ner_tags"):
+        if column not in examples:
+            raise KeyError(
+                f"the batch has no {column!r} column (it has {list(examples)}). Fix: pass CoNLL-style examples."
+            )
+    if num_labels is not None:
+        check_tokens_and_tags(examples["tokens"], examples["ner_tags"], num_labels)
+    tokenized_inputs = tokenizer(
+        examples["tokens"], truncation=True, is_split_into_words=True, max_length=max_length
+    )
+    align = align_labels_with_tokens if label_all_tokens else align_labels_first_subtoken
+    all_labels = examples["ner_tags"]
+    tokenized_inputs["labels"] = [
+        align(labels, tokenized_inputs.word_ids(i)) for i, labels in enumerate(all_labels)
+    ]
+    return tokenized_inputs
+
+
+def postprocess(
+    predictions: Any, labels: Any, label_names: Sequence[str]
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Turn predicted and reference label ids into tag strings, dropping -100 positions.
+
+    Returns ``(true_predictions, true_labels)``, in the order its caller unpacks them (the
+    course's version returns them the other way round while its caller unpacks predictions
+    first, which silently swaps precision and recall).
+
+    >>> postprocess([[0, 1, 2, 0]], [[-100, 1, 2, -100]], ["O", "B-PER", "I-PER"])
+    ([['B-PER', 'I-PER']], [['B-PER', 'I-PER']])
+
+    Used in: 04_ner (Accelerate loop), ``compute_metrics``, ``helpers.train``.
+    """
+    predictions = _to_numpy(predictions)
+    labels = _to_numpy(labels)
+    true_labels = [[label_names[lab] for lab in label if lab != IGNORE_INDEX] for label in labels]
+    true_predictions = [
+        [label_names[p] for p, lab in zip(prediction, label) if lab != IGNORE_INDEX]
+        for prediction, label in zip(predictions, labels)
+    ]
+    return true_predictions, true_labels
+
+
+def _to_numpy(values: Any) -> Any:
+    if hasattr(values, "detach"):
+        return values.detach().cpu().numpy()
+    return values
+
+
+def make_compute_metrics(label_names: Sequence[str]) -> Callable[[Any], dict[str, float]]:
+    """``compute_metrics`` for the Trainer: argmax of the logits, -100 dropped, seqeval overall scores.
+
+    Used in: 04_ner.
+    """
+    metric = load_metric("seqeval")
+
+    def compute_metrics(eval_preds: Any) -> dict[str, float]:
+        logits, labels = eval_preds
+        predictions = np.argmax(logits, axis=-1)
+        true_predictions, true_labels = postprocess(predictions, labels, label_names)
+        all_metrics = metric.compute(predictions=true_predictions, references=true_labels)
+        return {
+            "precision": all_metrics["overall_precision"],
+            "recall": all_metrics["overall_recall"],
+            "f1": all_metrics["overall_f1"],
+            "accuracy": all_metrics["overall_accuracy"],
+        }
+
+    return compute_metrics
+
+
+def label_maps_from_names(label_names: Sequence[str]) -> tuple[dict[int, str], dict[str, int]]:
+    """``id2label`` and ``label2id`` from a ``ClassLabel``'s names.
+
+    >>> label_maps_from_names(["O", "B-PER"])
+    ({0: 'O', 1: 'B-PER'}, {'O': 0, 'B-PER': 1})
+
+    Used in: 04_ner, ``helpers.train``.
+    """
+    id2label = dict(enumerate(label_names))
+    return id2label, {v: k for k, v in id2label.items()}
+
+
+__all__ = [
+    "IGNORE_INDEX",
+    "align_labels_first_subtoken",
+    "align_labels_with_tokens",
+    "check_fast_tokenizer",
+    "check_tokens_and_tags",
+    "label_maps_from_names",
+    "make_compute_metrics",
+    "postprocess",
+    "tokenize_and_align_labels",
+]
