@@ -285,6 +285,26 @@ def find_checkpoint(resume: str, output_dir: Path) -> Path:
 # --------------------------------------------------------------------------- the run
 
 
+def check_head(checkpoint: str, num_labels: int, task: str) -> None:
+    """Refuse a checkpoint already fine-tuned with a head for another number of labels.
+
+    Loading it with the data's labels would fail on a size mismatch (or, with
+    ``ignore_mismatched_sizes``, silently throw the trained head away); say which numbers
+    differ and what to do before any weight is loaded.
+    """
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(checkpoint)
+    heads = ("ForSequenceClassification", "ForTokenClassification")
+    fine_tuned = any(a.endswith(heads) for a in (config.architectures or []))
+    if fine_tuned and config.num_labels != num_labels:
+        raise ValueError(
+            f"the {task} data has {num_labels} labels but the model {checkpoint!r} was built "
+            f"with num_labels={config.num_labels}. Fix: start from its base model (a checkpoint "
+            f"without a classification head), or train a model with num_labels={num_labels}."
+        )
+
+
 def fast_bf16_available() -> bool:
     """True where bf16 matmuls run fast: a CUDA GPU with bf16, or a CPU with AMX or AVX512-BF16."""
     import torch
@@ -368,6 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="skip saving the final model",
     )
+    parser.add_argument(
+        "--eval-only",
+        action="store_true",
+        help="evaluate --model on the validation split, without training",
+    )
     return parser
 
 
@@ -436,8 +461,21 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
     from helpers.profiles import get_profile
 
     mixed_precision = resolve_mixed_precision(recipe.mixed_precision)
+    if int(os.environ.get("WORLD_SIZE", "1")) == 1:
+        # Accelerate keeps its settings for the life of the process and refuses a second
+        # Accelerator with another mixed precision; a single process (a notebook, a benchmark
+        # running two recipes) may train several times, so start each run from a clean state.
+        from accelerate.state import AcceleratorState, GradientState
+
+        AcceleratorState._reset_state()
+        GradientState._reset_state()
+    # Several processes without a GPU (`accelerate launch --multi_gpu --num_processes 2` on a
+    # CPU-only machine) form a gloo group only when the Accelerator is told to use the CPU.
+    cpu_processes = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
     accelerator = Accelerator(
-        mixed_precision=mixed_precision, gradient_accumulation_steps=recipe.grad_accum
+        cpu=cpu_processes,
+        mixed_precision=mixed_precision,
+        gradient_accumulation_steps=recipe.grad_accum,
     )
     set_seed(args.seed)
     profile = get_profile(args.profile)
@@ -477,6 +515,7 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
         if args.task == "mrpc"
         else AutoModelForTokenClassification
     )
+    check_head(checkpoint, len(label_names), args.task)
     model = model_cls.from_pretrained(checkpoint, id2label=id2label, label2id=label2id)
     check_num_labels(model, len(label_names), f"the {args.task} data")
 
@@ -522,6 +561,22 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
         model, optimizer, train_dataloader, eval_dataloader, lr_scheduler
     )
 
+    if args.eval_only:
+        metrics = evaluate(model, eval_dataloader, accelerator, args.task, label_names)
+        result = {f"eval_{k}": v for k, v in metrics.items()}
+        result.update(
+            {
+                "num_processes": accelerator.num_processes,
+                "model": checkpoint,
+                "profile": profile.name,
+            }
+        )
+        if accelerator.is_main_process:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            (output_dir / "metrics.json").write_text(json.dumps(result, indent=2))
+        accelerator.end_training()
+        return result
+
     start_epoch, train_seconds, history, seen = 0, 0.0, [], 0
     if resume_from is not None:
         accelerator.load_state(str(resume_from))
@@ -554,6 +609,9 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
     metrics: dict[str, Any] = {}
     model.train()
     for epoch in range(start_epoch, last_epoch):
+        # The prepared loader re-seeds its batch sampler from its own epoch counter at every
+        # pass; set that counter, so a resumed run draws the batches of the epoch it resumes.
+        train_dataloader.set_epoch(epoch)
         batch_sampler.set_epoch(epoch)
         batches = (
             per_epoch_batches
@@ -561,6 +619,7 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
             else total_batches - epoch * per_epoch_batches
         )
         start = time.perf_counter()
+        loss_sum, loss_steps = 0.0, 0
         for step, batch in enumerate(train_dataloader):
             if step >= batches:
                 break
@@ -570,6 +629,8 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
                 optimizer.step()
                 lr_scheduler.step()
                 optimizer.zero_grad()
+            loss_sum += outputs.loss.detach().float().item()
+            loss_steps += 1
             seen += len(batch["labels"]) * accelerator.num_processes
             progress_bar.update(1)
         train_seconds += time.perf_counter() - start
@@ -581,7 +642,7 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
                 "epoch": epoch + 1,
                 "train_seconds": round(train_seconds, 2),
                 "eval_seconds": round(eval_seconds, 2),
-                "loss": outputs.loss.item(),
+                "train_loss": loss_sum / max(loss_steps, 1),
                 **{f"eval_{k}": v for k, v in metrics.items()},
             }
         )
