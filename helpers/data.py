@@ -78,6 +78,33 @@ def _non_empty(dataset: DatasetDict, source: str) -> DatasetDict:
     return dataset
 
 
+def _load(
+    source: str,
+    profile: str | None,
+    what: str,
+    task_dir: str,
+    config: str | None,
+    files: dict[str, str],
+    reader,
+    features,
+) -> DatasetDict:
+    """Load from a Hub id, a Hub-style folder (the embedded sample) or a folder of real files."""
+    if not is_local(source):
+        require_hub(f"{what} ({source!r})", profile)
+        return _non_empty(load_dataset(source, config), source)
+    folder = _resolve_folder(source, task_dir, files)
+    if _is_hub_style(folder):
+        return _non_empty(load_dataset(str(folder), config), source)
+    _check_files(folder, files, what)
+    dataset = DatasetDict(
+        {
+            split: Dataset.from_dict(reader(folder / name), features=features)
+            for split, name in files.items()
+        }
+    )
+    return _non_empty(dataset, source)
+
+
 # --------------------------------------------------------------------------- MRPC
 
 
@@ -139,22 +166,16 @@ def load_mrpc(source: str | None = None) -> DatasetDict:
     Used in: 01_data_loading, 02_mrpc_trainer, 03_training_loop, ``helpers.train``.
     """
     profile = None if source is not None else get_profile()
-    source = source if source is not None else profile.mrpc_data
-    if not is_local(source):
-        require_hub(f"MRPC ({source!r})", profile.name if profile else None)
-        return _non_empty(load_dataset(source, "mrpc"), source)
-    folder = _resolve_folder(source, "mrpc", MRPC_FILES)
-    if _is_hub_style(folder):
-        return _non_empty(load_dataset(str(folder), "mrpc"), source)
-    _check_files(folder, MRPC_FILES, "MRPC")
-    features = mrpc_features()
-    dataset = DatasetDict(
-        {
-            split: Dataset.from_dict(read_mrpc_file(folder / name), features=features)
-            for split, name in MRPC_FILES.items()
-        }
+    return _load(
+        source if source is not None else profile.mrpc_data,
+        profile.name if profile else None,
+        what="MRPC",
+        task_dir="mrpc",
+        config="mrpc",
+        files=MRPC_FILES,
+        reader=read_mrpc_file,
+        features=mrpc_features(),
     )
-    return _non_empty(dataset, source)
 
 
 # --------------------------------------------------------------------------- CoNLL-2003
@@ -247,22 +268,16 @@ def load_conll2003(source: str | None = None) -> DatasetDict:
     Used in: 01_data_loading, 04_ner, ``helpers.train``.
     """
     profile = None if source is not None else get_profile()
-    source = source if source is not None else profile.conll_data
-    if not is_local(source):
-        require_hub(f"CoNLL-2003 ({source!r})", profile.name if profile else None)
-        return _non_empty(load_dataset(source), source)
-    folder = _resolve_folder(source, "conll2003", CONLL_FILES)
-    if _is_hub_style(folder):
-        return _non_empty(load_dataset(str(folder)), source)
-    _check_files(folder, CONLL_FILES, "CoNLL-2003")
-    features = conll_features()
-    dataset = DatasetDict(
-        {
-            split: Dataset.from_dict(read_conll_file(folder / name), features=features)
-            for split, name in CONLL_FILES.items()
-        }
+    return _load(
+        source if source is not None else profile.conll_data,
+        profile.name if profile else None,
+        what="CoNLL-2003",
+        task_dir="conll2003",
+        config=None,
+        files=CONLL_FILES,
+        reader=read_conll_file,
+        features=conll_features(),
     )
-    return _non_empty(dataset, source)
 
 
 def label_names_of(dataset: Dataset, column: str) -> list[str]:
