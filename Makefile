@@ -9,6 +9,9 @@ TORCH ?= torch==2.13.0
 COURSE_OUT ?= build/course
 COURSE_PROFILE ?= embedded
 STAMP := $(VENV)/.installed
+# OpenMP threads that spin while they wait slow training up to 20x when another process
+# (a Spark worker, a second training process) shares the cores; passive waiting avoids it.
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: venv test lint unit notebooks course lab clean
 .DEFAULT_GOAL := test
