@@ -88,25 +88,57 @@ def check_tokens_and_tags(
 ) -> None:
     """Refuse examples whose tokens and tags differ in length, or tags outside the label set.
 
+    Args:
+        tokens: one list of words per example.
+        tags: one list of tag ids per example.
+        num_labels: the size of the label set; ids must be in ``0..num_labels-1``.
+
+    Raises:
+        ValueError: naming the example and the fix.
+
+    >>> check_tokens_and_tags([["EU", "rejects"]], [[3, 0]], num_labels=9)
+    >>> check_tokens_and_tags([["EU", "rejects"]], [[3, 9]], num_labels=9)
+    Traceback (most recent call last):
+    ...
+    ValueError: example 0: tag 9 is not a label id in 0..8. Fix: map tags with label2id of the dataset's label_names, or rebuild label_names to include it.
+
     Used in: ``tokenize_and_align_labels``.
     """
+    if len(tokens) != len(tags):
+        raise ValueError(
+            f"{len(tokens)} token lists but {len(tags)} tag lists. "
+            "Fix: pass the tokens and ner_tags columns of the same examples."
+        )
     for i, (words, labels) in enumerate(zip(tokens, tags)):
         if len(words) != len(labels):
             raise ValueError(
                 f"example {i}: {len(words)} tokens but {len(labels)} tags ({list(words)[:8]}...). "
                 "Fix: give exactly one tag per token."
             )
-        bad = [t for t in labels if not 0 <= t < num_labels]
+        bad = [t for t in labels if not _is_label_id(t, num_labels)]
         if bad:
             raise ValueError(
-                f"example {i}: tag id {bad[0]} is outside the label set (0..{num_labels - 1}). "
+                f"example {i}: tag {bad[0]!r} is not a label id in 0..{num_labels - 1}. "
                 "Fix: map tags with label2id of the dataset's label_names, or rebuild label_names "
                 "to include it."
             )
 
 
+def _is_label_id(tag: Any, num_labels: int) -> bool:
+    # bool is an int subclass, and True is never meant as label 1
+    is_int = isinstance(tag, (int, np.integer)) and not isinstance(tag, (bool, np.bool_))
+    return is_int and 0 <= tag < num_labels
+
+
 def check_fast_tokenizer(tokenizer: Any) -> None:
     """Word ids need a fast (Rust) tokenizer; say so plainly when one is slow.
+
+    In transformers 5 ``AutoTokenizer`` gives BERT checkpoints a fast tokenizer (even with
+    ``use_fast=False``); the slow ones (``PythonBackend`` subclasses such as
+    ``BertTokenizerLegacy``, or a tokenizer of your own) cannot give ``word_ids()``.
+
+    Raises:
+        TypeError: naming the tokenizer's class and the fix.
 
     Used in: ``tokenize_and_align_labels``, 04_ner.
     """
@@ -148,6 +180,12 @@ def tokenize_and_align_labels(
             raise KeyError(
                 f"the batch has no {column!r} column (it has {list(examples)}). Fix: pass CoNLL-style examples."
             )
+    if examples["tokens"] and isinstance(examples["tokens"][0], str):
+        raise ValueError(
+            "tokens holds words, not lists of words: this function takes a batch of examples. "
+            "Fix: call Dataset.map(tokenize_and_align_labels, batched=True), or wrap one "
+            "example's columns in lists."
+        )
     if num_labels is not None:
         check_tokens_and_tags(examples["tokens"], examples["ner_tags"], num_labels)
     tokenized_inputs = tokenizer(
@@ -194,7 +232,21 @@ def _to_numpy(values: Any) -> Any:
 def make_compute_metrics(label_names: Sequence[str]) -> Callable[[Any], dict[str, float]]:
     """``compute_metrics`` for the Trainer: argmax of the logits, -100 dropped, seqeval overall scores.
 
-    Used in: 04_ner.
+    An entity type the model never predicts scores 0 (``zero_division=0``, as in
+    ``helpers.train``) instead of warning at every early evaluation.
+
+    Args:
+        label_names: the tag names, in label-id order.
+
+    Returns:
+        A function of ``(logits, labels)`` giving precision, recall, f1 and accuracy.
+
+    >>> labels = np.array([[-100, 1, 2, 0, -100]])
+    >>> logits = np.eye(3)[[[0, 1, 2, 0, 2]]]
+    >>> make_compute_metrics(["O", "B-PER", "I-PER"])((logits, labels))
+    {'precision': 1.0, 'recall': 1.0, 'f1': 1.0, 'accuracy': 1.0}
+
+    Used in: 04_ner, tests.
     """
     metric = load_metric("seqeval")
 
@@ -202,7 +254,9 @@ def make_compute_metrics(label_names: Sequence[str]) -> Callable[[Any], dict[str
         logits, labels = eval_preds
         predictions = np.argmax(logits, axis=-1)
         true_predictions, true_labels = postprocess(predictions, labels, label_names)
-        all_metrics = metric.compute(predictions=true_predictions, references=true_labels)
+        all_metrics = metric.compute(
+            predictions=true_predictions, references=true_labels, zero_division=0
+        )
         return {
             "precision": all_metrics["overall_precision"],
             "recall": all_metrics["overall_recall"],

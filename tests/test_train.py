@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.loops import free_port
 from helpers.train import LengthGroupedBatchSampler, find_checkpoint, recipe_for, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +160,7 @@ def launch_two_processes(args, output_dir):
     command = [
         sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
         "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
+        "--main_process_port", str(free_port()),  # not 29500: another launch may hold it
         "-m", "helpers.train", *args, "--output-dir", str(output_dir),
     ]  # fmt: skip
     env = {
