@@ -248,23 +248,35 @@ def make_compute_metrics(label_names: Sequence[str]) -> Callable[[Any], dict[str
 
     Used in: 04_ner, tests.
     """
-    metric = load_metric("seqeval")
 
     def compute_metrics(eval_preds: Any) -> dict[str, float]:
         logits, labels = eval_preds
         predictions = np.argmax(logits, axis=-1)
-        true_predictions, true_labels = postprocess(predictions, labels, label_names)
-        all_metrics = metric.compute(
-            predictions=true_predictions, references=true_labels, zero_division=0
-        )
-        return {
-            "precision": all_metrics["overall_precision"],
-            "recall": all_metrics["overall_recall"],
-            "f1": all_metrics["overall_f1"],
-            "accuracy": all_metrics["overall_accuracy"],
-        }
+        return overall_scores(*postprocess(predictions, labels, label_names))
 
     return compute_metrics
+
+
+def overall_scores(
+    true_predictions: list[list[str]], true_labels: list[list[str]]
+) -> dict[str, float]:
+    """seqeval's overall precision, recall, F1 and accuracy, under the Trainer's key names.
+
+    >>> overall_scores([["B-PER", "O"]], [["B-PER", "B-LOC"]])
+    {'precision': 1.0, 'recall': 0.5, 'f1': 0.6666666666666666, 'accuracy': 0.5}
+
+    Used in: ``make_compute_metrics``, ``helpers.train``.
+    """
+    # zero_division=0: an early model that predicts no entity scores 0 instead of warning
+    all_metrics = load_metric("seqeval").compute(
+        predictions=true_predictions, references=true_labels, zero_division=0
+    )
+    return {
+        "precision": all_metrics["overall_precision"],
+        "recall": all_metrics["overall_recall"],
+        "f1": all_metrics["overall_f1"],
+        "accuracy": all_metrics["overall_accuracy"],
+    }
 
 
 def label_maps_from_names(label_names: Sequence[str]) -> tuple[dict[int, str], dict[str, int]]:
@@ -287,6 +299,7 @@ __all__ = [
     "check_tokens_and_tags",
     "label_maps_from_names",
     "make_compute_metrics",
+    "overall_scores",
     "postprocess",
     "tokenize_and_align_labels",
 ]

@@ -18,6 +18,8 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
         progress_bars: show tqdm bars; default on, off under CI (``CI`` set), where they only
             fill the logs.
 
+    ``COURSE_NUM_THREADS`` sets PyTorch's threads; the embedded profile uses one.
+
     Returns:
         The active ``Profile``.
 
@@ -40,6 +42,13 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
         datasets.disable_progress_bars()
         transformers.utils.logging.disable_progress_bar()
     active = get_profile(profile)
+    threads = os.environ.get("COURSE_NUM_THREADS")
+    if threads or active.is_toy:
+        import torch
+
+        # The tiny model's small operations run faster on one thread than on two threads
+        # that wait for each other, and the other core stays free (for Spark's workers, say).
+        torch.set_num_threads(int(threads or 1))
     print(banner(active))
     return active
 

@@ -31,7 +31,13 @@ import numpy as np
 
 from helpers.data import label_names_of, load_conll2003, load_mrpc
 from helpers.mrpc import check_label_values, tokenize_function
-from helpers.ner import IGNORE_INDEX, label_maps_from_names, postprocess, tokenize_and_align_labels
+from helpers.ner import (
+    IGNORE_INDEX,
+    label_maps_from_names,
+    overall_scores,
+    postprocess,
+    tokenize_and_align_labels,
+)
 
 TASKS = ("mrpc", "ner")
 
@@ -50,6 +56,9 @@ class Recipe:
     grad_accum: int = 1
     max_length: int = 128
     label_all_tokens: bool = True  # NER: the course's alignment rule
+    freeze_word_embeddings: bool = (
+        False  # half of a small BERT's weights; fine-tuning barely moves them
+    )
 
 
 RECIPES: dict[str, dict[str, Recipe]] = {
@@ -65,6 +74,7 @@ RECIPES: dict[str, dict[str, Recipe]] = {
             warmup_ratio=0.1,
             mixed_precision="auto",
             group_by_length=True,
+            freeze_word_embeddings=True,
         ),
         "ner": Recipe(
             epochs=2,
@@ -74,6 +84,7 @@ RECIPES: dict[str, dict[str, Recipe]] = {
             warmup_ratio=0.1,
             mixed_precision="auto",
             group_by_length=True,
+            freeze_word_embeddings=True,
         ),
     },
     "course": {
@@ -86,7 +97,13 @@ RECIPES: dict[str, dict[str, Recipe]] = {
 
 # The embedded profile's tiny model starts from random weights, not from pretraining: it needs
 # larger steps and more passes over the toy data (seconds in all) to learn anything.
-EMBEDDED_ADJUSTMENTS = {"lr": 3e-3, "epochs": 8}
+# bf16 costs the tiny model more in casts than it saves in its small matmuls.
+EMBEDDED_ADJUSTMENTS = {
+    "lr": 3e-3,
+    "epochs": 8,
+    "mixed_precision": "no",
+    "freeze_word_embeddings": False,
+}
 
 
 # --------------------------------------------------------------------------- batching
@@ -200,15 +217,7 @@ def compute_task_metrics(
         tp, tl = postprocess(p, lab, label_names)
         true_predictions += tp
         true_labels += tl
-    scores = load_metric("seqeval").compute(
-        predictions=true_predictions, references=true_labels, zero_division=0
-    )
-    return {
-        "precision": scores["overall_precision"],
-        "recall": scores["overall_recall"],
-        "f1": scores["overall_f1"],
-        "accuracy": scores["overall_accuracy"],
-    }
+    return overall_scores(true_predictions, true_labels)
 
 
 def evaluate(
@@ -365,6 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--group-by-length", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--max-length", type=int, default=None)
     parser.add_argument(
+        "--freeze-word-embeddings",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep the word embeddings as pretrained (half the weights of a small BERT)",
+    )
+    parser.add_argument(
         "--label-all-tokens",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -427,6 +442,7 @@ def recipe_from_args(args: argparse.Namespace, profile_name: str | None = None) 
         "group_by_length": args.group_by_length,
         "max_length": args.max_length,
         "label_all_tokens": args.label_all_tokens,
+        "freeze_word_embeddings": args.freeze_word_embeddings,
     }
     values = asdict(base)
     values.update({k: v for k, v in overrides.items() if v is not None})
@@ -547,7 +563,12 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
             "weight_decay": 0.0,
         },
     ]
-    optimizer = torch.optim.AdamW(groups, lr=recipe.lr)
+    if recipe.freeze_word_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+    groups = [{**g, "params": [p for p in g["params"] if p.requires_grad]} for g in groups]
+    # The default CPU AdamW updates tensor by tensor; the fused kernel is about 2x faster per
+    # step for a model this size (measured on 2 cores), and exact on GPUs too.
+    optimizer = torch.optim.AdamW(groups, lr=recipe.lr, fused=True)
     # Counted before prepare(): the prepared scheduler steps once per process per step.
     steps_per_epoch = math.ceil(len(train_dataloader) / recipe.grad_accum)
     num_training_steps = math.ceil(recipe.epochs * steps_per_epoch)
