@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -58,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         "--output", default="build/course", help="folder for the executed notebooks"
     )
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="notebooks run at once; each kernel mostly waits on its start and imports",
+    )
     parser.add_argument("notebooks", nargs="*", help="notebooks to run (default: all chapters)")
     args = parser.parse_args(argv)
     paths = [Path(p) for p in args.notebooks] or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -65,20 +72,23 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, str]] = []
     failed = False
     total = time.perf_counter()
-    for path in paths:
-        print(f"running {path.name} ...", flush=True)
-        try:
-            seconds, headline = run_notebook(path, output_dir, args.timeout)
-            rows.append((path.name, f"{seconds:.1f}", headline or "-"))
-        except Exception as error:  # noqa: BLE001 - report every notebook, then fail
-            failed = True
-            first = str(error).strip().splitlines()[-1:] or [type(error).__name__]
-            rows.append((path.name, "failed", first[0][:120]))
+    print(f"running {len(paths)} notebooks, {args.jobs} at a time ...", flush=True)
+    # separate processes: each notebook has its own kernel client and event loop
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(run_notebook, path, output_dir, args.timeout) for path in paths]
+        for path, future in zip(paths, futures):
+            try:
+                seconds, headline = future.result()
+                rows.append((path.name, f"{seconds:.1f}", headline or "-"))
+            except Exception as error:  # noqa: BLE001 - report every notebook, then fail
+                failed = True
+                first = str(error).strip().splitlines()[-1:] or [type(error).__name__]
+                rows.append((path.name, "failed", first[0][:120]))
     total = time.perf_counter() - total
     width = max(len(r[0]) for r in rows) if rows else 10
     lines = [f"{'notebook':<{width}}  {'seconds':>7}  headline"]
     lines += [f"{name:<{width}}  {secs:>7}  {head}" for name, secs, head in rows]
-    lines.append(f"{'total':<{width}}  {total:>7.1f}")
+    lines.append(f"{'total (wall)':<{width}}  {total:>7.1f}")
     summary = "\n".join(lines)
     print(f"\nExecuted notebooks are in {output_dir}/\n{summary}")
     output_dir.mkdir(parents=True, exist_ok=True)
