@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 
 def _glue_mrpc(predictions: Sequence[int], references: Sequence[int]) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, f1_score
@@ -177,18 +175,4 @@ def load_metric(path: str, config_name: str | None = None, **_: Any) -> LocalMet
     return LocalMetric(path, config_name, _METRICS[key])
 
 
-def accuracy_f1(predictions: np.ndarray, labels: np.ndarray) -> dict[str, float]:
-    """Accuracy and F1 of class ids (``predictions`` may be logits: argmax is taken).
-
-    >>> accuracy_f1(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]))
-    {'accuracy': 0.5, 'f1': 0.6666666666666666}
-
-    Used in: ``helpers.train``.
-    """
-    predictions = np.asarray(predictions)
-    if predictions.ndim == 2:
-        predictions = predictions.argmax(axis=-1)
-    return _glue_mrpc(predictions.tolist(), np.asarray(labels).tolist())
-
-
-__all__ = ["LocalMetric", "accuracy_f1", "load_metric"]
+__all__ = ["LocalMetric", "load_metric"]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.metrics import accuracy_f1, load_metric
+from helpers.metrics import load_metric
 
 
 def test_glue_mrpc_matches_sklearn_and_resets():
@@ -46,10 +46,3 @@ def test_batch_length_mismatch_is_explained():
 def test_unknown_metric():
     with pytest.raises(ValueError, match="no local metric for 'bleu'"):
         load_metric("bleu")
-
-
-def test_accuracy_f1_from_logits():
-    assert accuracy_f1(np.array([[2.0, 1.0], [0.0, 3.0]]), np.array([0, 1])) == {
-        "accuracy": 1.0,
-        "f1": 1.0,
-    }
