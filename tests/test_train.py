@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from helpers.loops import free_port
-from helpers.train import LengthGroupedBatchSampler, find_checkpoint, recipe_for, run
+from helpers.train import (
+    LengthGroupedBatchSampler,
+    find_checkpoint,
+    model_overrides,
+    recipe_for,
+    run,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--epochs", "2", "--max-train-samples", "96", "--max-eval-samples", "48"]
@@ -153,6 +159,29 @@ def test_recipes():
     assert recipe_for("full", "mrpc", "course").batch_size == 8
     with pytest.raises(ValueError, match="task must be one of"):
         recipe_for("laptop", "squad")
+
+
+def test_the_kit_recipe_turns_dropout_off_and_picks_eager_attention_on_cpu(tiny_model):
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    kit = recipe_for("laptop", "mrpc")
+    overrides = model_overrides(tiny_model, kit)
+    # every dropout the config names, whatever the architecture calls it
+    dropouts = [k for k, v in AutoConfig.from_pretrained(tiny_model).to_dict().items()
+                if "dropout" in k and isinstance(v, float)]  # fmt: skip
+    assert {"hidden_dropout_prob", "attention_probs_dropout_prob"} <= set(dropouts)
+    assert all(overrides[k] == 0.0 for k in dropouts)
+    assert overrides["attn_implementation"] == "eager"  # no GPU here
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_model, **overrides)
+    assert model.config.hidden_dropout_prob == 0.0
+    assert model.config._attn_implementation == "eager"
+    # the course recipe keeps the checkpoint's dropout and the library's attention
+    assert model_overrides(tiny_model, recipe_for("laptop", "mrpc", "course")) == {}
+
+
+def test_dropout_out_of_range_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"--dropout must be in \[0, 1\), got 1.5"):
+        run(["mrpc", "--dropout", "1.5", "--output-dir", str(tmp_path)])
 
 
 def launch_two_processes(args, output_dir):
