@@ -7,9 +7,9 @@ real run needs around it: a checkpoint at the end of every epoch, ``--resume``, 
 gathered across processes without duplicates, and ``OUTPUT_DIR/metrics.json``.
 
 The defaults are the kit's recipe (see ``RECIPES``): bf16 autocast where the hardware runs
-it fast, length-grouped batches (little padding), and a learning rate with warmup that
-reaches the course's scores in fewer epochs. ``--recipe course`` gives the course's own
-hyperparameters for comparison.
+it fast, length-grouped batches (little padding), no dropout, eager attention on a CPU, and a
+learning rate with warmup that reaches the course's scores in fewer epochs. ``--recipe
+course`` gives the course's own hyperparameters for comparison.
 """
 
 from __future__ import annotations
