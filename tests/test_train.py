@@ -162,6 +162,7 @@ def test_recipes():
 
 
 def test_the_kit_recipe_turns_dropout_off_and_picks_eager_attention_on_cpu(tiny_model):
+    import torch
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     kit = recipe_for("laptop", "mrpc")
@@ -171,10 +172,13 @@ def test_the_kit_recipe_turns_dropout_off_and_picks_eager_attention_on_cpu(tiny_
                 if "dropout" in k and isinstance(v, float)]  # fmt: skip
     assert {"hidden_dropout_prob", "attention_probs_dropout_prob"} <= set(dropouts)
     assert all(overrides[k] == 0.0 for k in dropouts)
-    assert overrides["attn_implementation"] == "eager"  # no GPU here
     model = AutoModelForSequenceClassification.from_pretrained(tiny_model, **overrides)
     assert model.config.hidden_dropout_prob == 0.0
-    assert model.config._attn_implementation == "eager"
+    if torch.cuda.is_available():  # a GPU keeps the library's choice (SDPA)
+        assert "attn_implementation" not in overrides
+    else:
+        assert overrides["attn_implementation"] == "eager"
+        assert model.config._attn_implementation == "eager"
     # the course recipe keeps the checkpoint's dropout and the library's attention
     assert model_overrides(tiny_model, recipe_for("laptop", "mrpc", "course")) == {}
 
