@@ -66,8 +66,8 @@ def metric_source(name: str) -> str:
     """What to pass to ``evaluate.load`` for ``name``: the Hub's module, or the kit's offline.
 
     The Hub's name (``"glue"``, ``"seqeval"``) when the Hub answers and ``HF_HUB_OFFLINE``
-    is not set; otherwise the kit's module folder for the same metric. A path to an
-    existing folder or script is returned as it is.
+    is not set; otherwise the kit's module folder for the same metric. A path to a module
+    script, or to a folder holding ``<folder>.py``, is returned as it is.
 
     Args:
         name: the metric as the course names it: ``"glue"``, ``"seqeval"``, ...
@@ -80,7 +80,8 @@ def metric_source(name: str) -> str:
     """
     from helpers.profiles import hub_offline_requested, hub_reachable
 
-    if os.path.exists(name):
+    # evaluate.load's own rule for a local module: a script, or a folder holding <folder>.py
+    if os.path.isfile(name) or os.path.isfile(os.path.join(name, f"{Path(name).name}.py")):
         return name
     if not hub_offline_requested() and hub_reachable():
         return name

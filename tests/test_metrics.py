@@ -343,6 +343,14 @@ def test_metric_source_offline_is_the_kits_folder():
     assert metric_source(local_metric_path("f1")) == local_metric_path("f1")  # a path stays
 
 
+def test_metric_source_ignores_a_folder_that_is_no_module(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "glue").mkdir()  # a learner's own folder named glue, without glue.py
+    assert metric_source("glue") == local_metric_path("glue")
+    (tmp_path / "glue" / "glue.py").write_text("")
+    assert metric_source("glue") == "glue"  # evaluate.load("glue") would load this one
+
+
 def test_metric_source_offline_unknown_metric():
     with pytest.raises(ValueError, match=r"no offline module for metric 'bleu'.*glue, seqeval"):
         metric_source("bleu")
