@@ -9,7 +9,20 @@ matplotlib.use("Agg")  # headless: no display, no window
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers.plots import log_history_frame, plot_learning_curve
+from helpers.plots import (
+    best_epoch,
+    confusion_counts,
+    early_stopping_epoch,
+    entity_confusion,
+    entity_scores_frame,
+    log_history_frame,
+    plot_confusion_matrix,
+    plot_entity_confusion,
+    plot_entity_scores,
+    plot_learning_curve,
+    plot_loss_curves,
+    rising_epoch,
+)
 
 
 def synthetic_history(epochs: int = 2, steps_per_epoch: int = 6, logging_steps: int = 2):
@@ -142,3 +155,323 @@ def test_unknown_metric_lists_the_logged_ones():
         ValueError, match=r"\['precision'\] were not logged; .*\['accuracy', 'f1'\]"
     ):
         plot_learning_curve(synthetic_history(), metrics=["precision"])
+
+
+# ---------------------------------------------------------------- over-fitting
+
+# validation loss falls to epoch 3, then rises while the training loss goes on falling
+EVAL_LOSSES = [0.70, 0.60, 0.55, 0.58, 0.66, 0.75]
+
+
+def overfitting_history(strategy: str = "epoch", steps_per_epoch: int = 4):
+    """A Trainer-shaped log_history: eval every epoch, or every 2 steps (fractional epochs)."""
+    history = []
+    eval_every = steps_per_epoch if strategy == "epoch" else 2
+    losses = iter(EVAL_LOSSES)
+    for step in range(1, len(EVAL_LOSSES) * eval_every + 1):
+        epoch = step / steps_per_epoch
+        history.append({"loss": 1.0 / step, "learning_rate": 1e-3, "epoch": epoch, "step": step})
+        if step % eval_every == 0:
+            history.append(
+                {"eval_loss": next(losses), "eval_f1": 0.5, "epoch": epoch, "step": step}
+            )
+    history.append({"train_runtime": 1.0, "train_loss": 0.2, "epoch": epoch, "step": step})
+    return history
+
+
+def test_best_and_rising_epoch():
+    history = overfitting_history()
+    assert best_epoch(history) == 3.0
+    assert rising_epoch(history) == 4.0
+    assert best_epoch(history, "eval_loss", greater_is_better=True) == 6.0
+    still_improving = [h for h in history if h["step"] <= 12]  # evaluations at epochs 1-3
+    assert rising_epoch(still_improving) is None
+    assert best_epoch(overfitting_history("steps")) == 1.5  # the 3rd evaluation, at step 6
+
+
+def test_best_epoch_of_a_metric_is_its_highest():
+    history = [{"eval_f1": v, "epoch": e, "step": e} for e, v in [(1, 0.5), (2, 0.8), (3, 0.7)]]
+    assert best_epoch(history, "eval_f1") == 2.0
+    assert best_epoch(history, "eval_f1", greater_is_better=False) == 1.0
+
+
+def test_rising_epoch_ignores_a_plateau_at_the_best():
+    history = [{"eval_loss": v, "epoch": e, "step": e} for e, v in [(1, 0.5), (2, 0.5), (3, 0.6)]]
+    assert (best_epoch(history), rising_epoch(history)) == (1.0, 3.0)
+
+
+def test_no_evaluation_says_how_to_log_one():
+    history = [h for h in overfitting_history() if "eval_loss" not in h]
+    for call in (best_epoch, rising_epoch, plot_loss_curves):
+        with pytest.raises(ValueError, match=r"no 'eval_loss'.*eval_strategy='epoch'"):
+            call(history)
+
+
+def _callback_stop_epoch(values, patience, threshold=0.0, greater_is_better=False):
+    """transformers' own EarlyStoppingCallback, fed the evaluations as the Trainer feeds it."""
+    from transformers import EarlyStoppingCallback, TrainerControl, TrainerState
+
+    args = type("Args", (), {"metric_for_best_model": "eval_loss"})()
+    args.greater_is_better = greater_is_better
+    callback = EarlyStoppingCallback(patience, threshold)
+    state, control = TrainerState(), TrainerControl()
+    for epoch, value in enumerate(values, start=1):
+        callback.on_evaluate(args, state, control, metrics={"eval_loss": value})
+        # then the Trainer records the best metric (Trainer._determine_best_metric)
+        better = state.best_metric is None or (
+            value > state.best_metric if greater_is_better else value < state.best_metric
+        )
+        if better:
+            state.best_metric = value
+        if control.should_training_stop:
+            return float(epoch)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("values", "patience", "threshold"),
+    [
+        (EVAL_LOSSES, 1, 0.0),
+        (EVAL_LOSSES, 2, 0.0),
+        (EVAL_LOSSES, 4, 0.0),
+        ([0.7, 0.69, 0.68, 0.5, 0.49, 0.6], 2, 0.05),
+        ([0.7, 0.69, 0.68, 0.5, 0.49, 0.6], 2, 0.0),
+        ([0.5, 0.5, 0.5], 2, 0.0),
+    ],
+)
+def test_early_stopping_epoch_is_the_callbacks(values, patience, threshold):
+    history = [{"eval_loss": v, "epoch": e, "step": 10 * e} for e, v in enumerate(values, 1)]
+    expected = _callback_stop_epoch(values, patience, threshold)
+    assert early_stopping_epoch(history, patience, threshold=threshold) == expected
+
+
+def test_early_stopping_epoch_values():
+    history = overfitting_history()
+    assert early_stopping_epoch(history, patience=2) == 5.0
+    assert early_stopping_epoch(history, patience=3) == 6.0
+    assert early_stopping_epoch(history, patience=4) is None
+
+
+@pytest.mark.parametrize("strategy", ["epoch", "steps"])
+def test_loss_curves_draw_both_losses_and_the_best_epoch(strategy):
+    history = overfitting_history(strategy)
+    ax = plot_loss_curves(history)
+    train, validation, best = ax.get_lines()
+    assert train.get_label() == "training loss" and validation.get_label() == "validation loss"
+    assert list(validation.get_ydata()) == EVAL_LOSSES
+    expected_best_step = 12 if strategy == "epoch" else 6
+    assert list(best.get_xdata()) == [expected_best_step] * 2
+    assert best.get_label() == f"lowest validation loss (epoch {best_epoch(history):g})"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("step", "loss")
+    assert ax.child_axes[0].get_xlabel() == "epoch"
+    ax.figure.canvas.draw()
+
+
+def _mlp_trainer(tmp_path, strategy, callbacks=()):
+    """A Trainer on a small MLP that memorises random labels: its curves must part."""
+    import datasets
+    import torch
+    from transformers import Trainer, TrainingArguments
+
+    class MLP(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = torch.nn.Sequential(
+                torch.nn.Linear(8, 128), torch.nn.ReLU(), torch.nn.Linear(128, 2)
+            )
+
+        def forward(self, x, labels=None):
+            logits = self.net(x)
+            return {"loss": torch.nn.functional.cross_entropy(logits, labels), "logits": logits}
+
+    generator = torch.Generator().manual_seed(0)
+
+    def split(n):
+        data = {"x": torch.randn(n, 8, generator=generator).tolist()}
+        data["labels"] = torch.randint(0, 2, (n,), generator=generator).tolist()
+        return datasets.Dataset.from_dict(data).with_format("torch")
+
+    args = TrainingArguments(
+        output_dir=str(tmp_path),
+        eval_strategy=strategy,
+        save_strategy=strategy,
+        eval_steps=4,
+        save_steps=4,
+        logging_steps=2,
+        num_train_epochs=12,
+        per_device_train_batch_size=8,
+        learning_rate=1e-2,
+        load_best_model_at_end=True,
+        metric_for_best_model="eval_loss",
+        report_to=[],
+        use_cpu=True,
+        seed=0,
+        disable_tqdm=True,
+        save_only_model=True,
+    )
+    torch.manual_seed(0)
+    return Trainer(
+        model=MLP(), args=args, train_dataset=split(32), eval_dataset=split(32), callbacks=callbacks
+    )
+
+
+@pytest.mark.parametrize("strategy", ["epoch", "steps"])
+def test_a_real_trainer_history_overfits_and_early_stopping_agrees(tmp_path, strategy):
+    from transformers import EarlyStoppingCallback
+
+    trainer = _mlp_trainer(tmp_path, strategy, [EarlyStoppingCallback(early_stopping_patience=2)])
+    trainer.train()
+    history = trainer.state.log_history
+    stop = early_stopping_epoch(history, patience=2)
+    assert stop is not None and stop < 12, "the MLP should over-fit and be stopped"
+    assert trainer.state.epoch == pytest.approx(stop)
+    assert rising_epoch(history) is not None and rising_epoch(history) > best_epoch(history)
+    frame = log_history_frame(history)
+    evaluations = frame["eval_loss"].dropna()
+    assert evaluations.min() < evaluations.iloc[-1]  # the validation loss rose again
+    assert trainer.state.best_metric == evaluations.min()
+    ax = plot_loss_curves(history)
+    assert ax.get_lines()[1].get_label() == "validation loss"
+    ax.figure.canvas.draw()
+
+
+# ---------------------------------------------------------------- confusion matrix
+
+LABEL_NAMES = ["not_equivalent", "equivalent"]
+
+
+def test_confusion_counts_rows_are_the_truth():
+    references = [0, 0, 0, 1, 1]
+    predictions = [0, 1, 1, 1, 1]
+    counts = confusion_counts(references, predictions, LABEL_NAMES)
+    assert counts.to_numpy().tolist() == [[1, 2], [0, 2]]
+    assert (counts.index.name, counts.columns.name) == ("true label", "predicted label")
+    assert list(counts.index) == list(counts.columns) == LABEL_NAMES
+    swapped = confusion_counts(predictions, references, LABEL_NAMES)
+    assert swapped.to_numpy().tolist() == [[1, 0], [2, 2]]  # wrong-answer check: transposed
+
+
+def test_confusion_counts_takes_tensors_and_arrays():
+    import numpy as np
+    import torch
+
+    counts = confusion_counts(torch.tensor([2, 0, 1]), np.array([2, 1, 1]), ["a", "b", "c"])
+    assert counts.to_numpy().tolist() == [[0, 1, 0], [0, 1, 0], [0, 0, 1]]
+
+
+@pytest.mark.parametrize(
+    ("references", "predictions", "message"),
+    [
+        ([0, 2], [0, 1], r"class id 2 is outside label_names \(2 names"),
+        ([0, -100], [0, 1], r"class id -100 .* not -100"),
+        ([0, 1], [[0.2, 0.8], [0.6, 0.4]], r"logits"),
+        ([0, 1], [0], r"2 references|1 predictions"),
+    ],
+)
+def test_confusion_counts_rejects(references, predictions, message):
+    with pytest.raises(ValueError, match=message):
+        confusion_counts(references, predictions, LABEL_NAMES)
+
+
+def test_confusion_matrix_plot_shows_counts_and_row_shares():
+    ax = plot_confusion_matrix([0, 0, 0, 1, 1], [0, 1, 1, 1, 1], LABEL_NAMES)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["1\n33%", "2\n67%", "0\n0%", "2\n100%"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted label", "true label")
+    assert [t.get_text() for t in ax.get_yticklabels()] == LABEL_NAMES
+    assert "5 examples" in ax.get_title()
+    ax.figure.canvas.draw()
+
+
+# ---------------------------------------------------------------- named entities
+
+TRUE_TAGS = [
+    ["B-PER", "I-PER", "O", "B-LOC", "O"],
+    ["B-ORG", "I-ORG", "O", "B-MISC"],
+    ["O", "B-PER", "O", "B-LOC", "I-LOC"],
+]
+PRED_TAGS = [
+    ["B-PER", "I-PER", "O", "B-ORG", "O"],  # PER right; LOC predicted as ORG
+    ["B-ORG", "O", "O", "B-MISC"],  # ORG one word short: missed, and a spurious ORG
+    ["B-PER", "I-PER", "O", "I-LOC", "I-LOC"],  # PER too long: missed + spurious; LOC from I- right
+]
+
+
+def test_entity_confusion_counts_by_the_documented_rule():
+    table = entity_confusion(TRUE_TAGS, PRED_TAGS)
+    assert list(table.index) == ["LOC", "MISC", "ORG", "PER", "spurious"]
+    assert list(table.columns) == ["LOC", "MISC", "ORG", "PER", "missed"]
+    assert table.to_dict("index") == {
+        "LOC": {"LOC": 1, "MISC": 0, "ORG": 1, "PER": 0, "missed": 0},
+        "MISC": {"LOC": 0, "MISC": 1, "ORG": 0, "PER": 0, "missed": 0},
+        "ORG": {"LOC": 0, "MISC": 0, "ORG": 0, "PER": 0, "missed": 1},
+        "PER": {"LOC": 0, "MISC": 0, "ORG": 0, "PER": 1, "missed": 1},
+        "spurious": {"LOC": 0, "MISC": 0, "ORG": 1, "PER": 1, "missed": 0},
+    }
+
+
+def test_entity_confusion_agrees_with_seqeval():
+    """Diagonal = seqeval's true positives: per-type precision and recall follow."""
+    from helpers.metrics import seqeval_scores
+
+    table = entity_confusion(TRUE_TAGS, PRED_TAGS)
+    scores = seqeval_scores(PRED_TAGS, TRUE_TAGS, zero_division=0)
+    for entity in ["LOC", "MISC", "ORG", "PER"]:
+        hits = table.loc[entity, entity]
+        assert table.loc[entity].sum() == scores[entity]["number"]
+        assert hits / table.loc[entity].sum() == pytest.approx(scores[entity]["recall"])
+        predicted = table[entity].sum()
+        assert (hits / predicted if predicted else 0.0) == pytest.approx(
+            scores[entity]["precision"]
+        )
+
+
+def test_entity_confusion_wrong_answer_and_inputs():
+    perfect = entity_confusion(TRUE_TAGS, TRUE_TAGS)
+    assert perfect["missed"].sum() == 0 and perfect.loc["spurious"].sum() == 0
+    assert perfect.to_numpy().trace() == 6
+    assert not perfect.equals(entity_confusion(TRUE_TAGS, PRED_TAGS))
+    suffixed = [
+        [t.split("-")[-1] + "-" + t.split("-")[0] if t != "O" else t for t in s] for s in TRUE_TAGS
+    ]
+    assert entity_confusion(suffixed, suffixed, suffix=True).equals(perfect)
+    with pytest.raises(ValueError, match="flat list of tags"):
+        entity_confusion(TRUE_TAGS[0], PRED_TAGS[0])
+    with pytest.raises(ValueError, match=r"sentence 1: 3 predicted tags but 4 reference"):
+        entity_confusion(TRUE_TAGS, [PRED_TAGS[0], PRED_TAGS[1][:3], PRED_TAGS[2]])
+
+
+def test_entity_confusion_plot_is_labelled():
+    ax = plot_entity_confusion(TRUE_TAGS, PRED_TAGS)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted entity", "true entity")
+    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "missed"
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "spurious"
+    assert len(ax.texts) == 25
+    ax.figure.canvas.draw()
+
+
+def test_entity_scores_from_the_seqeval_metric():
+    from helpers.metrics import load_metric
+
+    results = load_metric("seqeval").compute(
+        predictions=PRED_TAGS, references=TRUE_TAGS, zero_division=0
+    )
+    frame = entity_scores_frame(results)
+    assert list(frame.index) == ["LOC", "MISC", "ORG", "PER"]
+    assert frame.loc["MISC"].tolist() == [1.0, 1.0, 1.0, 1]
+    assert frame.loc["PER", "recall"] == 0.5 and frame.loc["ORG", "number"] == 1
+    ax = plot_entity_scores(results)
+    assert len(ax.patches) == 12
+    heights = [round(p.get_height(), 3) for p in ax.patches[:4]]  # precision, per type
+    assert heights == [round(results[t]["precision"], 3) for t in frame.index]
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "LOC\n(2 true)"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("entity type", "score")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:3] == ["precision", "recall", "f1"] and legend[3].startswith("overall F1")
+    ax.figure.canvas.draw()
+
+
+def test_entity_scores_reject_the_overall_scores_only():
+    overall = {"precision": 0.5, "recall": 0.5, "f1": 0.5, "accuracy": 0.9}
+    with pytest.raises(ValueError, match=r"no per-entity scores .* not the overall scores"):
+        entity_scores_frame(overall)

@@ -1,0 +1,1 @@
+"""The kit's offline ``accuracy`` metric module (see its script)."""

@@ -1,0 +1,1 @@
+"""The kit's offline ``f1`` metric module (see its script)."""

@@ -1,0 +1,1 @@
+"""The kit's offline ``glue`` metric module (see its script)."""

@@ -1,0 +1,1 @@
+"""The kit's offline ``seqeval`` metric module (see its script)."""
