@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -92,6 +93,8 @@ class LabServer:
         self, root: Path, startup_timeout: float = 90.0, disabled_extensions: tuple[str, ...] = ()
     ) -> None:
         self.root = Path(root)
+        if not self.root.is_dir():
+            raise ValueError(f"the server's root {self.root} is not a folder; create it first")
         self.disabled_extensions = disabled_extensions  # the tier's own tests disable widgets
         self.startup_timeout = startup_timeout
         self.port = free_port()
@@ -146,19 +149,21 @@ class LabServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
+                tail = self.log_tail()
                 self.stop()
                 raise RuntimeError(
                     f"JupyterLab exited with code {self._proc.returncode} before it served "
-                    f"{self.url}; its log ends with:\n{self.log_tail()}"
+                    f"{self.url}; its log ends with:\n{tail}"
                 )
             if self.status(token=True) == 200:
                 return
             time.sleep(0.25)
+        tail = self.log_tail()
         self.stop()
         raise RuntimeError(
             f"JupyterLab did not answer on {self.url}/api/status within "
             f"{self.startup_timeout:.0f} s (is the machine overloaded? raise "
-            f"BROWSER_TIER_STARTUP_TIMEOUT); its log ends with:\n{self.log_tail()}"
+            f"BROWSER_TIER_STARTUP_TIMEOUT); its log ends with:\n{tail}"
         )
 
     def status(self, token: bool) -> int | None:
@@ -183,8 +188,10 @@ class LabServer:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        """Stop the server and its kernels: SIGTERM, SIGKILL after 15 s, then its group."""
+        """Stop the server and its kernels (SIGTERM, SIGKILL after 15 s, then its process
+        group) and delete its state folder."""
         if self._proc is None:
+            shutil.rmtree(self._state, ignore_errors=True)
             return
         if self._proc.poll() is None:
             self._proc.terminate()
@@ -196,6 +203,7 @@ class LabServer:
         # kernels (and their Spark JVMs) left behind live in the server's own session
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._proc.pid, signal.SIGKILL)
+        shutil.rmtree(self._state, ignore_errors=True)
 
     def __enter__(self) -> LabServer:
         return self.start()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from lab_server import HOST, server_env
+from lab_server import HOST, LabServer, server_env
 from tier import NOTEBOOK_FOLDERS, Tier, notebooks_to_run, output_name, seconds_from_env
 
 SELFTEST = Path("_tier_selftest")  # their screenshots: build/browser/_tier_selftest/
@@ -143,6 +143,25 @@ def test_the_server_listens_on_loopback_and_needs_its_token(tier):
         pytest.skip("this machine has no non-loopback address to try")
     with pytest.raises(OSError), socket.create_connection((other, tier.server.port), timeout=2):
         pass
+
+
+def test_a_server_that_does_not_answer_in_time_is_a_clear_error(tmp_path):
+    with pytest.raises(RuntimeError, match=r"did not answer on http://127\.0\.0\.1:\d+/api/status"):
+        LabServer(tmp_path, startup_timeout=0.01).start()
+
+
+def test_a_server_that_exits_says_why(tmp_path):
+    server = LabServer(tmp_path, startup_timeout=60)
+    with socket.socket() as taken:  # another program took the port in the meantime
+        taken.bind((HOST, server.port))
+        taken.listen()
+        with pytest.raises(RuntimeError, match=r"(?s)exited with code 1 .*log ends with:.*port"):
+            server.start()
+
+
+def test_a_missing_root_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="is not a folder; create it first"):
+        LabServer(tmp_path / "no-such-folder")
 
 
 def _non_loopback_address() -> str | None:
