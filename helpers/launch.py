@@ -32,6 +32,8 @@ START_TIMEOUT_ENV = "COURSE_START_TIMEOUT"
 LAUNCH_DIR_ENV = "COURSE_LAUNCH_DIR"
 DEFAULT_START_TIMEOUT = 120.0
 POLL_S = 0.25
+GROUP_GRACE_S = 10.0  # the process group gives up this long after the watchdog
+LAUNCHER_GRACE_S = 20.0  # the launcher stops the processes this long after their watchdogs
 
 
 class LaunchStalledError(RuntimeError):
@@ -69,7 +71,7 @@ def process_group_kwargs(timeout: float | None = None) -> list:
     """``Accelerator(kwargs_handlers=...)`` that bound the rendezvous and each collective.
 
     torch's default is 30 minutes for a CPU (gloo) group: a process whose partner never
-    comes would wait that long. Here it is the start-up timeout (120 s unless set).
+    comes would wait that long. Here it is the start-up timeout (120 s unless set) plus 10 s.
 
     Used in: 03_training_loop (``training_function``), ``helpers.train``.
     """
@@ -77,7 +79,9 @@ def process_group_kwargs(timeout: float | None = None) -> list:
 
     from accelerate.utils import InitProcessGroupKwargs
 
-    return [InitProcessGroupKwargs(timeout=timedelta(seconds=start_timeout(timeout)))]
+    # 10 s more than the watchdog's limit: the watchdog's error, which names the step, comes first
+    seconds = start_timeout(timeout) + GROUP_GRACE_S
+    return [InitProcessGroupKwargs(timeout=timedelta(seconds=seconds))]
 
 
 def _rank_and_world() -> tuple[int, int]:
@@ -269,7 +273,7 @@ def launch_watchdog(timeout: float | None = None):
 
     Sets ``COURSE_LAUNCH_DIR`` (inherited by the processes, forked or started as commands)
     and ``COURSE_START_TIMEOUT``, then watches what the processes' ``StartupWatchdog`` report.
-    If they have not all started within the timeout (plus 10 s for their own watchdog to
+    If they have not all started within the timeout (plus 20 s for their own watchdog to
     speak first), it kills the processes this process started and raises
     ``LaunchStalledError`` naming the stalled step. Once they have started, it stops
     watching: a long training is not a stall. Also calls ``make_fork_safe()``.
@@ -284,7 +288,7 @@ def launch_watchdog(timeout: float | None = None):
     stop, verdict = threading.Event(), []
 
     def watch() -> None:
-        deadline = time.monotonic() + seconds + 10
+        deadline = time.monotonic() + seconds + LAUNCHER_GRACE_S
         while not stop.wait(POLL_S):
             statuses = read_statuses(folder)
             world = max((int(s.get("world", 1)) for s in statuses.values()), default=0)
