@@ -12,24 +12,23 @@ import math
 import os
 import socket
 from pathlib import Path
-from typing import Any
-
-import torch
-from datasets import DatasetDict
 
 import helpers
+from helpers.data import load_mrpc
+from helpers.metrics import load_metric
+from helpers.mrpc import tokenize_function
 
 
 def training_function(
     checkpoint: str,
-    raw_datasets: DatasetDict | str | None = None,
+    raw_datasets=None,
     num_epochs: int = 3,
     lr: float = 5e-5,
     batch_size: int = 8,
     seed: int = 42,
     mixed_precision: str = "no",
     metrics_path: str | os.PathLike[str] | None = None,
-) -> dict[str, Any]:
+) -> dict:
     """Fine-tune ``checkpoint`` on MRPC with Accelerate, then evaluate it on every process.
 
     The same code runs on one CPU, one GPU, several GPUs or a TPU: ``Accelerator`` reads how
@@ -56,8 +55,10 @@ def training_function(
         ``distributed_type`` (``"NO"``, ``"MULTI_CPU"``, ``"MULTI_GPU"``, ``"XLA"``...) and
         ``train_losses`` (the main process's loss at each step).
 
-    Used in: 03_training_loop (shown and launched on 2 processes).
+    Used in: 03_training_loop (the notebook's cell is this function's twin, launched on 2
+    processes).
     """
+    import torch
     from accelerate import Accelerator
     from accelerate.utils import set_seed
     from tqdm.auto import tqdm
@@ -84,12 +85,12 @@ def training_function(
         accelerator.wait_for_everyone()
     set_seed(seed)
     if raw_datasets is None or isinstance(raw_datasets, str):
-        raw_datasets = helpers.load_mrpc(raw_datasets)
+        raw_datasets = load_mrpc(raw_datasets)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     # the main process tokenizes first and caches; the others then read its cache
     with accelerator.main_process_first():
         tokenized_datasets = raw_datasets.map(
-            helpers.tokenize_function, batched=True, fn_kwargs={"tokenizer": tokenizer}
+            tokenize_function, batched=True, fn_kwargs={"tokenizer": tokenizer}
         )
     tokenized_datasets = tokenized_datasets.remove_columns(["sentence1", "sentence2", "idx"])
     tokenized_datasets = tokenized_datasets.rename_column("label", "labels")
@@ -132,11 +133,11 @@ def training_function(
             train_losses.append(loss.item())
     progress_bar.close()
 
-    metric = helpers.load_metric("glue", "mrpc")
+    metric = load_metric("glue", "mrpc")
     eval_samples = 0
     model.eval()
     for batch in eval_dataloader:
-        # no_grad, not inference_mode: XLA (a TPU) cannot use inference tensors
+        # no_grad, not inference_mode: XLA (TPUs) cannot run inference tensors
         with torch.no_grad():
             outputs = model(**batch)
         predictions = outputs.logits.argmax(dim=-1)
