@@ -64,6 +64,7 @@ import subprocess
 import sys
 import tempfile
 
+KIT = "{requirement}"
 hosted = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 hosted = hosted or "KAGGLE_KERNEL_RUN_TYPE" in os.environ
 try:
@@ -75,7 +76,7 @@ except importlib.metadata.PackageNotFoundError:
         keep_torch = os.path.join(tempfile.mkdtemp(), "keep-torch.txt")
         with open(keep_torch, "w") as f:
             f.write(f"torch=={{torch.__version__}}\\n")  # pip fails rather than replace it
-        kit = os.environ.get("COURSE_KIT", "{requirement}")
+        kit = os.environ.get("COURSE_KIT", KIT)  # COURSE_KIT: a fork, a branch, a wheel
         pip = [sys.executable, "-m", "pip", "install", "-q", "-c", keep_torch, kit]
         subprocess.run(pip, check=True)
         print("installed the course kit from", kit)
@@ -83,7 +84,7 @@ except importlib.metadata.PackageNotFoundError:
         raise ModuleNotFoundError(
             "the course kit is not installed in this Python. Fix: in the repository, run "
             "make lab (or pip install -e .), and pick that environment's kernel"
-        )
+        ) from None
 import helpers
 
 helpers.describe_runtime()"""
