@@ -109,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     burner = None
     if args.load:
         burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    manager, client = start_new_kernel(kernel_name="python3", env=env)
+    # the kernel's own log (widget messages its forked processes cannot send) would bury the summary
+    manager, client = start_new_kernel(
+        kernel_name="python3", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     results, failures = [], 0
     try:
         status, text = run_cell(client, SETUP, 300)
