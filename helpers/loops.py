@@ -72,8 +72,10 @@ def training_function(
     # several processes on a machine without a GPU form a (gloo) group only when told so
     cpu = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
     if cpu:
-        # one thread each, set first: the processes share the cores, and a process forked
-        # from a kernel that ran multi-threaded (OpenMP) ops hangs in its first such op
+        # one thread each: the processes share the cores, and a process forked from a kernel
+        # that ran multi-threaded (OpenMP) ops hangs in its first such op; OMP_NUM_THREADS
+        # also stops the Accelerator from choosing another number (cores / local processes)
+        os.environ["OMP_NUM_THREADS"] = "1"
         torch.set_num_threads(1)
     # a process that cannot meet the others stops with an error naming the step, never hangs
     with helpers.StartupWatchdog():
