@@ -303,7 +303,7 @@ def conll_rows(n: int, rng: random.Random) -> list[dict]:
 # --------------------------------------------------------------------------- writing
 
 MRPC_SIZES = {"train": 480, "validation": 96, "test": 96}
-SST2_SIZES = {"train": 400, "validation": 96, "test": 96}
+SST2_SIZES = {"train": 820, "validation": 96, "test": 96}
 CONLL_SIZES = {"train": 400, "validation": 96, "test": 96}
 
 
