@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # (a Spark worker, a second training process) shares the cores; passive waiting avoids it.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: venv test lint unit notebooks course lab clean
+.PHONY: venv test lint unit notebooks course lab clean lessons
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml
@@ -44,6 +44,11 @@ notebooks: $(STAMP)
 
 course: $(STAMP)
 	COURSE_PROFILE=$(COURSE_PROFILE) $(PY) -m helpers.course --output $(COURSE_OUT)
+
+# The lesson's functions live in notebook cells and in helpers (the source of truth): after
+# editing one in helpers, copy it into its cell. tests/test_lesson_cells.py fails on drift.
+lessons: $(STAMP)
+	$(PY) tools/lesson_cells.py --sync
 
 lab: $(STAMP)
 	$(PY) -m pip install -q -e ".[dev,lab]"

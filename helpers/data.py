@@ -421,6 +421,23 @@ def bytes2human(n: int) -> str:
     return f"{n}B"
 
 
+def require_hub_for_builder(*args, **kwargs) -> None:
+    """Fail at once, with the fix, when ``load_dataset_builder(*args, **kwargs)`` needs the Hub offline.
+
+    Local folders and the packaged builders (``"json"``, ``"csv"``... with ``data_files``)
+    never need it.
+
+    >>> require_hub_for_builder("json", data_files="train.jsonl")
+
+    Used in: ``print_dataset_size_if_provided`` (01_data_loading).
+    """
+    from datasets.packaged_modules import _PACKAGED_DATASETS_MODULES
+
+    source = str(args[0]) if args else str(kwargs.get("path", ""))
+    if source and not is_local(source) and source not in _PACKAGED_DATASETS_MODULES:
+        require_hub(f"the size of {source!r}")
+
+
 def print_dataset_size_if_provided(*args, **kwargs) -> tuple[int, int] | None:
     """Print a data set's download and on-disk size before downloading it, when its card says.
 
@@ -430,20 +447,16 @@ def print_dataset_size_if_provided(*args, **kwargs) -> tuple[int, int] | None:
     Returns:
         ``(download_size, dataset_size)`` in bytes, or None when the uploader gave no sizes.
 
-    Used in: 01_data_loading.
+    Used in: 01_data_loading (the notebook's cell is this function's twin).
     """
-    from datasets.packaged_modules import _PACKAGED_DATASETS_MODULES
-
-    source = str(args[0]) if args else str(kwargs.get("path", ""))
-    if source and not is_local(source) and source not in _PACKAGED_DATASETS_MODULES:
-        require_hub(f"the size of {source!r}")
+    require_hub_for_builder(*args, **kwargs)  # offline: a clear error, not a long wait
+    # reads the data set's card and metadata only, never the data
     dataset_builder = load_dataset_builder(*args, **kwargs)
     info = dataset_builder.info
     if info.download_size and info.dataset_size:
-        print(
-            f"download_size={bytes2human(info.download_size)}, "
-            f"dataset_size={bytes2human(info.dataset_size)}"
-        )
+        download_size = bytes2human(info.download_size)
+        dataset_size = bytes2human(info.dataset_size)
+        print(f"download_size={download_size}, dataset_size={dataset_size}")
         return info.download_size, info.dataset_size
     print("Dataset size is not provided by uploader")
     return None
@@ -462,6 +475,7 @@ __all__ = [
     "load_mrpc",
     "load_sst2",
     "print_dataset_size_if_provided",
+    "require_hub_for_builder",
     "read_conll_file",
     "read_mrpc_file",
     "read_sst2_file",

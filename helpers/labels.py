@@ -124,7 +124,7 @@ def label_maps_from_values(
     return id2label, {name: i for i, name in id2label.items()}
 
 
-def label_maps(df: Any, label_column: str = "label") -> tuple[dict[int, str], dict[str, int]]:
+def label_maps(df, label_column: str = "label") -> tuple[dict[int, str], dict[str, int]]:
     """``id2label`` and ``label2id`` from the label column of a pandas DataFrame.
 
     Args:
@@ -144,7 +144,35 @@ def label_maps(df: Any, label_column: str = "label") -> tuple[dict[int, str], di
     >>> label_maps(tickets)
     ({0: 'billing', 1: 'bug'}, {'billing': 0, 'bug': 1})
 
-    Used in: 01_data_loading.
+    Used in: 01_data_loading (the notebook's cell is this function's twin).
+    """
+    # clear errors for a Spark table, a missing column, null or non-string labels
+    check_label_column(df, label_column)
+    # sorted names: the ids do not depend on row order, and match class_encode_column's
+    names = sorted(str(name) for name in df[label_column].unique())
+    id2label = dict(enumerate(names))
+    label2id = {name: i for i, name in id2label.items()}
+    return id2label, label2id
+
+
+def check_label_column(df: Any, label_column: str = "label") -> None:
+    """Refuse a table whose label column cannot give label maps, saying which rows and the fix.
+
+    Args:
+        df: a pandas DataFrame.
+        label_column: the column holding the labels.
+
+    Raises:
+        TypeError: a Spark DataFrame. MissingColumnsError: no such column. ValueError: no
+        rows, null labels (with the row numbers), or labels that are not strings.
+
+    >>> import pandas as pd
+    >>> check_label_column(pd.DataFrame({"text": ["a", "b"], "label": ["bug", None]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: column 'label' has 1 missing (null) labels, at rows [1]; every row needs a label. Fix: drop those rows (df.dropna(subset=['label'])) or fill them in.
+
+    Used in: ``label_maps`` (01_data_loading).
     """
     if hasattr(df, "withColumnRenamed"):
         raise TypeError(
@@ -160,7 +188,7 @@ def label_maps(df: Any, label_column: str = "label") -> tuple[dict[int, str], di
             f"at rows {rows}; every row needs a label. Fix: drop those rows "
             f"(df.dropna(subset=[{label_column!r}])) or fill them in."
         )
-    return label_maps_from_values(column.unique(), label_column)
+    label_maps_from_values(column.unique(), label_column)  # empty or non-string labels
 
 
 def encode_labels(labels: Iterable[Any], label2id: Mapping[str, int]) -> list[int]:
@@ -237,6 +265,7 @@ __all__ = [
     "MissingColumnsError",
     "label_maps_from_values",
     "check_columns",
+    "check_label_column",
     "check_label_count",
     "encode_labels",
     "label_maps",

@@ -12,9 +12,6 @@ import math
 import os
 import socket
 from pathlib import Path
-from typing import Any
-
-from datasets import DatasetDict
 
 from helpers.data import load_mrpc
 from helpers.metrics import load_metric
@@ -23,14 +20,14 @@ from helpers.mrpc import tokenize_function
 
 def training_function(
     checkpoint: str,
-    raw_datasets: DatasetDict | str | None = None,
+    raw_datasets=None,
     num_epochs: int = 3,
     lr: float = 5e-5,
     batch_size: int = 8,
     seed: int = 42,
     mixed_precision: str = "no",
     metrics_path: str | os.PathLike[str] | None = None,
-) -> dict[str, Any]:
+) -> dict:
     """Fine-tune ``checkpoint`` on MRPC with Accelerate, then evaluate it on every process.
 
     The same code runs on one CPU, one GPU, several GPUs or a TPU: ``Accelerator`` reads how
@@ -56,7 +53,8 @@ def training_function(
         counted once each), ``num_processes``, and ``train_losses`` (the main process's loss
         at each step).
 
-    Used in: 03_training_loop (shown and launched on 2 processes).
+    Used in: 03_training_loop (the notebook's cell is this function's twin, launched on 2
+    processes).
     """
     import torch
     from accelerate import Accelerator
@@ -128,7 +126,8 @@ def training_function(
     eval_samples = 0
     model.eval()
     for batch in eval_dataloader:
-        with torch.inference_mode():
+        # no_grad, not inference_mode: XLA (TPUs) cannot run inference tensors
+        with torch.no_grad():
             outputs = model(**batch)
         predictions = outputs.logits.argmax(dim=-1)
         # all processes' predictions, without the samples repeated to fill the last batch

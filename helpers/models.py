@@ -16,7 +16,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from helpers.profiles import EMBEDDED_DIR, Profile, is_local, require_hub
+from helpers.profiles import EMBEDDED_DIR, TINY_MODEL_ID, Profile, is_local, require_hub
 
 TINY_MODEL_VERSION = 2  # 2: SST-2's words appended to the vocabulary
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -33,9 +33,6 @@ def cache_root() -> Path:
 def tiny_model_dir() -> Path:
     """The folder of the tiny offline model (built on first use by ``build_tiny_model``)."""
     return cache_root() / f"tiny-bert-uncased-v{TINY_MODEL_VERSION}"
-
-
-TINY_MODEL_ID = "embedded:tiny-bert-uncased"
 
 
 def _corpus_words(text_columns: tuple[str, ...] = ("sentence1", "sentence2")) -> list[str]:

@@ -17,7 +17,7 @@ from helpers.metrics import load_metric
 IGNORE_INDEX = -100  # positions the loss and the metric skip (special tokens, padding)
 
 
-def align_labels_with_tokens(labels: Sequence[int], word_ids: Sequence[int | None]) -> list[int]:
+def align_labels_with_tokens(labels: list[int], word_ids: list[int | None]) -> list[int]:
     """Give each sub-token its word's label, as the course does.
 
     Special tokens (word id None) get -100 so the loss ignores them. A word's first sub-token
@@ -37,20 +37,25 @@ def align_labels_with_tokens(labels: Sequence[int], word_ids: Sequence[int | Non
     >>> align_labels_with_tokens([1, 2], [None, 0, 0, 1, 1, None])
     [-100, 1, 2, 2, 2, -100]
 
-    Used in: 04_ner, ``tokenize_and_align_labels``.
+    Used in: 04_ner (the notebook's cell is this function's twin), ``tokenize_and_align_labels``.
     """
     new_labels = []
     current_word = None
     for word_id in word_ids:
-        if word_id is None:
-            new_labels.append(IGNORE_INDEX)
-            continue
-        label = _label_of(labels, word_id)
         if word_id != current_word:
+            # the start of a new word (or a special token)
             current_word = word_id
+            label = -100 if word_id is None else labels[word_id]
             new_labels.append(label)
+        elif word_id is None:
+            # a special token: -100 is ignored by the loss and by the metric
+            new_labels.append(-100)
         else:
-            new_labels.append(label + 1 if label % 2 == 1 else label)
+            # the same word as the previous token: B-XXX becomes I-XXX (odd ids are B- tags)
+            label = labels[word_id]
+            if label % 2 == 1:
+                label += 1
+            new_labels.append(label)
     return new_labels
 
 
@@ -84,14 +89,15 @@ def _label_of(labels: Sequence[int], word_id: int) -> int:
 
 
 def check_tokens_and_tags(
-    tokens: Sequence[Sequence[str]], tags: Sequence[Sequence[int]], num_labels: int
+    tokens: Sequence[Sequence[str]], tags: Sequence[Sequence[int]], num_labels: int | None = None
 ) -> None:
     """Refuse examples whose tokens and tags differ in length, or tags outside the label set.
 
     Args:
         tokens: one list of words per example.
         tags: one list of tag ids per example.
-        num_labels: the size of the label set; ids must be in ``0..num_labels-1``.
+        num_labels: the size of the label set; ids must be in ``0..num_labels-1``. None
+            checks the lengths only.
 
     Raises:
         ValueError: naming the example and the fix.
@@ -115,6 +121,8 @@ def check_tokens_and_tags(
                 f"example {i}: {len(words)} tokens but {len(labels)} tags ({list(words)[:8]}...). "
                 "Fix: give exactly one tag per token."
             )
+        if num_labels is None:
+            continue
         bad = [t for t in labels if not _is_label_id(t, num_labels)]
         if bad:
             raise ValueError(
@@ -150,9 +158,41 @@ def check_fast_tokenizer(tokenizer: Any) -> None:
         )
 
 
+def check_ner_batch(examples: dict[str, list], num_labels: int | None = None) -> None:
+    """Refuse a batch that ``tokenize_and_align_labels`` cannot align, with the fix.
+
+    Args:
+        examples: a batch with ``tokens`` and ``ner_tags`` (lists of lists).
+        num_labels: when given, tags outside ``0..num_labels-1`` are refused too.
+
+    Raises:
+        KeyError: a column is missing. ValueError: one example instead of a batch, or
+        tokens and tags of different lengths, or a tag that is not a label id.
+
+    >>> check_ner_batch({"tokens": ["EU", "rejects"], "ner_tags": [3, 0]})
+    Traceback (most recent call last):
+    ...
+    ValueError: tokens holds words, not lists of words: this function takes a batch of examples. Fix: call Dataset.map(tokenize_and_align_labels, batched=True), or wrap one example's columns in lists.
+
+    Used in: ``tokenize_and_align_labels`` (04_ner, ``helpers.train``).
+    """
+    for column in ("tokens", "ner_tags"):
+        if column not in examples:
+            raise KeyError(
+                f"the batch has no {column!r} column (it has {list(examples)}). Fix: pass CoNLL-style examples."
+            )
+    if examples["tokens"] and isinstance(examples["tokens"][0], str):
+        raise ValueError(
+            "tokens holds words, not lists of words: this function takes a batch of examples. "
+            "Fix: call Dataset.map(tokenize_and_align_labels, batched=True), or wrap one "
+            "example's columns in lists."
+        )
+    check_tokens_and_tags(examples["tokens"], examples["ner_tags"], num_labels)
+
+
 def tokenize_and_align_labels(
     examples: dict[str, list],
-    tokenizer: Any,
+    tokenizer,
     label_all_tokens: bool = True,
     max_length: int | None = None,
     num_labels: int | None = None,
@@ -172,36 +212,27 @@ def tokenize_and_align_labels(
     Returns:
         The tokenizer's columns plus ``labels``.
 
-    Used in: 04_ner, ``helpers.train``.
+    Used in: 04_ner (the notebook's cell is this function's twin), ``helpers.train``.
     """
-    check_fast_tokenizer(tokenizer)
-    for column in ("tokens", "ner_tags"):
-        if column not in examples:
-            raise KeyError(
-                f"the batch has no {column!r} column (it has {list(examples)}). Fix: pass CoNLL-style examples."
-            )
-    if examples["tokens"] and isinstance(examples["tokens"][0], str):
-        raise ValueError(
-            "tokens holds words, not lists of words: this function takes a batch of examples. "
-            "Fix: call Dataset.map(tokenize_and_align_labels, batched=True), or wrap one "
-            "example's columns in lists."
-        )
-    if num_labels is not None:
-        check_tokens_and_tags(examples["tokens"], examples["ner_tags"], num_labels)
+    check_fast_tokenizer(tokenizer)  # word_ids() exists only on fast tokenizers
+    check_ner_batch(examples, num_labels)  # clear errors before any tokenizing
     tokenized_inputs = tokenizer(
         examples["tokens"], truncation=True, is_split_into_words=True, max_length=max_length
     )
-    align = align_labels_with_tokens if label_all_tokens else align_labels_first_subtoken
+    if label_all_tokens:
+        align = align_labels_with_tokens
+    else:
+        align = align_labels_first_subtoken
     all_labels = examples["ner_tags"]
-    tokenized_inputs["labels"] = [
-        align(labels, tokenized_inputs.word_ids(i)) for i, labels in enumerate(all_labels)
-    ]
+    new_labels = []
+    for i, labels in enumerate(all_labels):
+        word_ids = tokenized_inputs.word_ids(i)
+        new_labels.append(align(labels, word_ids))
+    tokenized_inputs["labels"] = new_labels
     return tokenized_inputs
 
 
-def postprocess(
-    predictions: Any, labels: Any, label_names: Sequence[str]
-) -> tuple[list[list[str]], list[list[str]]]:
+def postprocess(predictions, labels, label_names: list[str]) -> tuple[list, list]:
     """Turn predicted and reference label ids into tag strings, dropping -100 positions.
 
     Returns ``(true_predictions, true_labels)``, in the order its caller unpacks them (the
@@ -211,19 +242,29 @@ def postprocess(
     >>> postprocess([[0, 1, 2, 0]], [[-100, 1, 2, -100]], ["O", "B-PER", "I-PER"])
     ([['B-PER', 'I-PER']], [['B-PER', 'I-PER']])
 
-    Used in: 04_ner (Accelerate loop), ``compute_metrics``, ``helpers.train``.
+    Used in: 04_ner (the notebook's cell is this function's twin), ``compute_metrics``,
+    ``helpers.train``.
     """
-    predictions = _to_numpy(predictions)
-    labels = _to_numpy(labels)
-    true_labels = [[label_names[lab] for lab in label if lab != IGNORE_INDEX] for label in labels]
+    # tensors from the Accelerate loop, NumPy arrays from the Trainer, lists in tests
+    predictions = to_numpy(predictions)
+    labels = to_numpy(labels)
+    # -100 marks special tokens and padding: no label to score there
+    true_labels = [[label_names[l] for l in label if l != -100] for label in labels]  # noqa: E741
     true_predictions = [
-        [label_names[p] for p, lab in zip(prediction, label) if lab != IGNORE_INDEX]
+        [label_names[p] for (p, l) in zip(prediction, label) if l != -100]  # noqa: E741
         for prediction, label in zip(predictions, labels)
     ]
     return true_predictions, true_labels
 
 
-def _to_numpy(values: Any) -> Any:
+def to_numpy(values):
+    """A tensor (on any device) or array-like as a NumPy array; lists of lists stay as they are.
+
+    >>> to_numpy([[1, 2]])
+    [[1, 2]]
+
+    Used in: ``postprocess``.
+    """
     if hasattr(values, "detach"):
         return values.detach().cpu().numpy()
     return values
@@ -296,10 +337,12 @@ __all__ = [
     "align_labels_first_subtoken",
     "align_labels_with_tokens",
     "check_fast_tokenizer",
+    "check_ner_batch",
     "check_tokens_and_tags",
     "label_maps_from_names",
     "make_compute_metrics",
     "overall_scores",
     "postprocess",
+    "to_numpy",
     "tokenize_and_align_labels",
 ]

@@ -4,8 +4,11 @@
   locally. No network, seconds per chapter. What CI runs, and the default offline.
 - ``laptop``: the real data and a small pretrained model (all-MiniLM-L6-v2), sized so that
   each chapter trains in minutes on a laptop CPU. The default with the Hub and no GPU.
-- ``full``: the course itself: ``nyu-mll/glue`` mrpc, CoNLL-2003, ``bert-base-uncased`` /
-  ``bert-base-cased``, the course's hyperparameters. The default with a GPU or TPU.
+- ``full``: the course's data and models: ``nyu-mll/glue`` mrpc, CoNLL-2003,
+  ``bert-base-uncased`` / ``bert-base-cased``. The default with a GPU or TPU.
+
+Every profile trains with the kit's recipe (``helpers.recipe_for``); ``COURSE_RECIPE=course``
+gives the course's own hyperparameters on any of them.
 
 Environment variables (a notebook's parameter cell reads the same ones):
 
@@ -35,6 +38,8 @@ MRPC_HUB_ID = "nyu-mll/glue"
 # parquet conversion, with the same splits, columns and label order.
 CONLL_HUB_ID = "lhoestq/conll2003"
 SMALL_MODEL_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
+# Not a Hub id: helpers.models builds this tiny BERT locally (the embedded profile's model).
+TINY_MODEL_ID = "embedded:tiny-bert-uncased"
 
 HUB_TIMEOUT_S = 1.5
 
@@ -136,8 +141,6 @@ def _real_data_folder(task_dir: str) -> str | None:
 
 def _base_profile(name: str) -> Profile:
     if name == "embedded":
-        from helpers.models import TINY_MODEL_ID
-
         return Profile(
             name="embedded",
             mrpc_data=str(EMBEDDED_DIR / "glue"),

@@ -4,8 +4,83 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import subprocess
+import threading
+import time
+import warnings
+from collections import deque
+from collections.abc import Sequence
 
 from helpers.profiles import Profile, banner, get_profile
+
+# Warnings that say nothing a learner can act on, matched by their message (never wholesale).
+KNOWN_NOISE = (
+    # torch's DataLoader, asked by the Trainer to pin memory, on a machine without a GPU
+    (r"'pin_memory' argument is set as true but no accelerator is found", UserWarning),
+    # accelerate in each CPU process of a launch: it sets the thread count itself
+    (r"OMP_NUM_THREADS/MKL_NUM_THREADS unset", UserWarning),
+)
+# A new task head replaces the pretraining head: its weights are MISSING from the checkpoint
+# (and trained by fine-tuning), the pretraining head's are UNEXPECTED. Any other key in a
+# load report is a real problem and stays visible.
+HEAD_PREFIXES = {
+    "MISSING": ("classifier.", "score.", "qa_outputs."),
+    "UNEXPECTED": ("pooler.", "cls.", "lm_head."),
+}
+
+
+def is_new_head_report(message: str) -> bool:
+    """True for a transformers load report that lists only the swapped task head.
+
+    >>> report = "BertForTokenClassification LOAD REPORT from: x\\nKey | Status |\\n"
+    >>> is_new_head_report(report + "classifier.bias | MISSING |\\npooler.dense.bias | UNEXPECTED |")
+    True
+    >>> is_new_head_report(report + "bert.encoder.layer.0.output.dense.weight | MISSING |")
+    False
+
+    Used in: ``setup`` (every notebook).
+    """
+    if "LOAD REPORT" not in message:
+        return False
+    rows = [
+        [cell.strip() for cell in line.split("|")]
+        for line in message.splitlines()
+        if line.count("|") >= 2 and not line.lstrip().startswith("Key")
+    ]
+    rows = [row for row in rows if row[0] and not set(row[0]) <= {"-"}]
+    if not rows:
+        return False
+    for key, status, *_ in rows:
+        status = re.sub(r"\x1b\[[0-9;]*m", "", status)  # the report colours its statuses
+        if not key.startswith(HEAD_PREFIXES.get(status, ())) or status not in HEAD_PREFIXES:
+            return False
+    return True
+
+
+# transformers' log lines that say nothing a learner can act on, matched by their start
+KNOWN_LOG_NOISE = (
+    # the Trainer rotating checkpoints (save_total_limit) on a filesystem it cannot time
+    "mtime may not be reliable on this filesystem",
+)
+
+
+class _KnownNoiseFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(KNOWN_LOG_NOISE) or is_new_head_report(message))
+
+
+def quiet_known_noise() -> None:
+    """Keep the known, harmless messages out of a learner's view; every other warning stays.
+
+    Used in: ``setup`` (every notebook).
+    """
+    for message, category in KNOWN_NOISE:
+        warnings.filterwarnings("ignore", message=message, category=category)
+    for handler in logging.getLogger("transformers").handlers:
+        if not any(isinstance(f, _KnownNoiseFilter) for f in handler.filters):
+            handler.addFilter(_KnownNoiseFilter())
 
 
 def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None = None) -> Profile:
@@ -37,10 +112,12 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
         progress_bars = not os.environ.get("CI")
     if progress_bars:
         datasets.enable_progress_bars()
-        transformers.utils.logging.enable_progress_bar()
     else:
         datasets.disable_progress_bars()
-        transformers.utils.logging.disable_progress_bar()
+    # transformers' own bars only count model shards as they are written, one bar per
+    # checkpoint; the Trainer's training bar and the Hub's download bars are not these
+    transformers.utils.logging.disable_progress_bar()
+    quiet_known_noise()
     active = get_profile(profile)
     threads = os.environ.get("COURSE_NUM_THREADS")
     if threads or active.is_toy:
@@ -68,4 +145,65 @@ def headline(**metrics: float) -> str:
     return text
 
 
-__all__ = ["headline", "setup"]
+def run_streaming(
+    command: Sequence[str], timeout_s: float = 600, tail_lines: int = 40
+) -> subprocess.CompletedProcess:
+    """Run a command and print its output as it comes, so a long launch never looks stuck.
+
+    The notebook cell that runs ``accelerate launch`` calls this instead of ``subprocess.run``
+    with captured output, which shows nothing until the end.
+
+    Args:
+        command: the program and its arguments.
+        timeout_s: the most seconds to wait; then the command is stopped and an error raised.
+        tail_lines: how many of the last lines the error repeats.
+
+    Returns:
+        The ``CompletedProcess`` (return code 0; ``stdout`` holds everything printed).
+
+    Raises:
+        TimeoutError: the command ran past ``timeout_s`` (it is killed first).
+        subprocess.CalledProcessError: it failed; the message ends with its last lines.
+
+    >>> completed = run_streaming(["python3", "-c", "print('hello')"])
+    hello
+    >>> completed.returncode, completed.stdout.strip()
+    (0, 'hello')
+
+    Used in: 03_training_loop (``accelerate launch`` of the training script).
+    """
+    process = subprocess.Popen(
+        list(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    )
+    lines: list[str] = []
+
+    def pump() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            print(line, end="", flush=True)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    started = time.monotonic()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        reader.join(timeout=5)
+        raise TimeoutError(
+            f"{' '.join(command[:6])}... ran for more than {timeout_s:.0f} s and was stopped. "
+            "Fix: give it more time (timeout_s=...) or less work (fewer samples or epochs); "
+            "its last lines are above."
+        ) from None
+    reader.join(timeout=5)
+    output = "".join(lines)
+    if process.returncode:
+        tail = "".join(deque(lines, maxlen=tail_lines))
+        raise subprocess.CalledProcessError(process.returncode, list(command), output) from (
+            RuntimeError(f"the command failed after {time.monotonic() - started:.0f} s:\n{tail}")
+        )
+    return subprocess.CompletedProcess(list(command), 0, output, None)
+
+
+__all__ = ["headline", "is_new_head_report", "quiet_known_noise", "run_streaming", "setup"]

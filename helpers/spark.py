@@ -14,16 +14,16 @@ import re
 import shutil
 import sys
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from helpers.labels import SHOWN_VALUES, check_columns, label_maps_from_values
+from helpers.labels import check_columns, label_maps_from_values
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
 
 SPARK_MASTER_ENV = "COURSE_SPARK_MASTER"
 DEFAULT_SPARK_MASTER = "local[2]"
@@ -181,9 +181,7 @@ def get_spark(
     return spark
 
 
-def label_maps_spark(
-    sdf: DataFrame, label_column: str = "label"
-) -> tuple[dict[int, str], dict[str, int]]:
+def label_maps_spark(sdf, label_column: str = "label") -> tuple[dict[int, str], dict[str, int]]:
     """``id2label`` and ``label2id`` computed by Spark: the same maps as ``label_maps``.
 
     Only the distinct labels reach the driver, so the table itself may be any size.
@@ -199,14 +197,16 @@ def label_maps_spark(
         MissingColumnsError: the column is absent.
         ValueError: the table is empty, or a label is null or not a string.
 
-    Used in: 01_data_loading.
+    Used in: 01_data_loading (the notebook's cell is this function's twin).
     """
     check_columns(sdf, [label_column])
+    # only the distinct labels travel to the driver: the table itself may be any size
     rows = sdf.select(label_column).distinct().collect()
+    # sorted there, as in the pandas version, so both give the same ids
     return label_maps_from_values((row[0] for row in rows), label_column)
 
 
-def labels_to_ids_udf(label2id: Mapping[str, int]) -> Callable[..., Any]:
+def labels_to_ids_udf(label2id: dict[str, int]):
     """A pandas UDF that turns a column of label strings into label ids (Spark ``int``).
 
     The UDF is self-contained (pandas and a copy of ``label2id``), so cluster workers need
@@ -219,30 +219,25 @@ def labels_to_ids_udf(label2id: Mapping[str, int]) -> Callable[..., Any]:
     Returns:
         ``replace_labels_with_ids``, to use as ``sdf.select(udf(sdf.label).alias("label"))``.
 
-    Used in: 01_data_loading.
+    Used in: 01_data_loading (the notebook's cell is this function's twin).
     """
-    _quiet_pandas_warning()
     from pyspark.sql.functions import pandas_udf
     from pyspark.sql.types import IntegerType
 
     mapping = dict(label2id)  # a plain dict travels to the workers with the function
     known = sorted(mapping)
-    shown_known = str(known[:SHOWN_VALUES]) + (
-        f" and {len(known) - SHOWN_VALUES} more" if len(known) > SHOWN_VALUES else ""
-    )
 
     @pandas_udf(IntegerType())  # a type object, not "int": no session needed to parse it
     def replace_labels_with_ids(labels: pd.Series) -> pd.Series:
         ids = labels.map(mapping)
         unknown = labels[ids.isna()]
         if len(unknown):
-            values = sorted({"None" if pd.isna(v) else repr(v) for v in unknown})
-            more = f" and {len(values) - SHOWN_VALUES} more" if len(values) > SHOWN_VALUES else ""
+            # label2id[x] alone would end in a bare KeyError deep in a worker's traceback
+            shown = sorted({"None" if pd.isna(v) else repr(v) for v in unknown})
             raise ValueError(
                 f"{len(unknown)} of {len(labels)} labels in this batch are not in label2id: "
-                f"[{', '.join(values[:SHOWN_VALUES])}]{more} (label2id knows {shown_known}). "
-                "Fix: build label2id from the whole table (label_maps_spark), or clean or drop "
-                "the rows with these labels."
+                f"[{', '.join(shown[:5])}] (label2id knows {known[:5]}). Fix: build label2id "
+                "from the whole table (label_maps_spark), or clean or drop those rows."
             )
         return ids.astype("int32")
 

@@ -80,10 +80,18 @@ def test_align_labels_first_subtoken(labels, word_ids, expected):
     assert align_labels_first_subtoken(labels, word_ids) == expected
 
 
-@pytest.mark.parametrize("align", [align_labels_with_tokens, align_labels_first_subtoken])
-def test_a_word_without_a_tag_is_a_clear_error(align):
+def test_a_word_without_a_tag_is_a_clear_error():
     with pytest.raises(ValueError, match="saw word 2 but there are only 2 labels"):
-        align([1, 2], [None, 0, 1, 2, None])
+        align_labels_first_subtoken([1, 2], [None, 0, 1, 2, None])
+
+
+def test_the_course_alignment_fails_plainly_but_the_batch_check_names_the_fix(tokenizer):
+    # the course's align_labels_with_tokens indexes the labels as they are (an IndexError);
+    # tokenize_and_align_labels checks the lengths first and says what to fix
+    with pytest.raises(IndexError):
+        align_labels_with_tokens([1, 2], [None, 0, 1, 2, None])
+    with pytest.raises(ValueError, match="example 0: 3 tokens but 2 tags"):
+        tokenize_and_align_labels(batch_of((["a", "b", "c"], [1, 2])), tokenizer)
 
 
 def test_tokenize_and_align_labels_follows_word_ids(tokenizer):
@@ -165,7 +173,7 @@ def test_tokens_and_tags_of_different_lengths(tokenizer):
     with pytest.raises(ValueError, match="2 token lists but 1 tag lists"):
         check_tokens_and_tags([["EU"], ["EU"]], [[3]], num_labels=9)
     # without num_labels the mismatch still cannot pass silently
-    with pytest.raises(ValueError, match="only 1 labels"):
+    with pytest.raises(ValueError, match="example 0: 2 tokens but 1 tags"):
         tokenize_and_align_labels(batch_of((["EU", "rejects"], [3])), tokenizer)
 
 
