@@ -180,3 +180,12 @@ def test_result_render_not_attempted_and_passed():
     )
     result = core.Result("4.2", "a title", PASSED, ["a note"])
     assert result.render("h()") == "Exercise 4.2, a title: passed.\n  ✓ a note"
+
+
+def test_a_check_that_cannot_run_says_why_instead_of_raising(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    exercises = classroom.exercises(3)
+    exercises.num_steps.check(78, ...)  # exercise 3.1's sst2_loop_datasets still a stub
+    out = capsys.readouterr().out
+    assert "not yet" in out and "The check could not run (TypeError" in out
+    assert "an earlier exercise still left as `...`" in out

@@ -52,7 +52,7 @@ ANCHORS = {
     },
     4: {
         "pos_chunk_tags": "print_words_and_tags(words, labels, label_names)",
-        "first_subtoken": "assert helpers.align_labels_with_tokens(",
+        "first_subtoken": "assert align_labels_with_tokens(\n    [3, 0, 7, 0, 0, 0, 7, 0, 0]",
         "pad_labels": 'assert (batch["input_ids"][short, lengths[short] :] == tokenizer.pad_token_id).all()',
         "entity_spans": 'assert round(results["overall_accuracy"], 2) == 0.89',
     },
@@ -64,14 +64,14 @@ REPLACED = {
         'for column in ("pos_tags", "chunk_tags"):',
         "The course's exercise: label only the first sub-token of each word",
         "print(inspect.getsource(helpers.align_labels_first_subtoken))",
-        "first_only = helpers.align_labels_first_subtoken(labels, word_ids)",
+        "first_only = align_labels_first_subtoken(labels, word_ids)",
     ]
 }
 SUMMARY_HEADINGS = ("## Summary", "## Headline")
 EXERCISES_INTRO = (
     "## Exercises\n\n"
-    "Each exercise below has a task, a cell for your code and a check cell that says what is "
-    "right and what is not. Run the check after your code; `hint()` gives a hint."
+    "Each exercise has a task, a cell for your code and a check cell that says what is right\n"
+    "and what is not. Run the check after your code; `hint()` gives a hint."
 )
 
 
@@ -111,7 +111,7 @@ def wanted_cells(chapter: int) -> dict[tuple[str, str], object]:
         ("", "exercises"): _cell("markdown", EXERCISES_INTRO, _meta(chapter, "exercises")),
         ("", "quiz-intro"): _cell(
             "markdown",
-            "## Quiz\n\nWhat did this chapter run? Choose an answer and press Submit. Where the "
+            "## Quiz\n\nWhat did this chapter run? Choose an answer and press Submit. Where the\n"
             'quiz shows as text (no widgets), answer in code: `quiz.answer(1, "b")`.',
             _meta(chapter, "quiz-intro"),
         ),

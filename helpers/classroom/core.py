@@ -205,6 +205,12 @@ class Exercise:
             result.status = NOT_ATTEMPTED
         except Feedback as feedback:
             result.status, result.problem, result.key = FAILED, str(feedback), feedback.key
+        except Exception as error:  # noqa: BLE001 - Run All must go on; strict mode still fails
+            # most often a name the check reads is still an earlier exercise's `...`
+            result.status, result.key = FAILED, "check_error"
+            result.problem = text.say(
+                text.common()["check_error"], error=f"{type(error).__name__}: {error}"
+            )
         return result
 
     def check(self, *answers: Any) -> None:
