@@ -4,6 +4,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from classroom_testing import not_strict  # noqa: F401 - an autouse fixture
 
 from helpers import classroom
 from helpers.classroom import core, text

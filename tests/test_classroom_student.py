@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from classroom_testing import not_strict  # noqa: F401 - an autouse fixture
 
 from helpers.classroom import text
 from helpers.classroom.__main__ import main

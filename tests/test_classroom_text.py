@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from classroom_testing import not_strict  # noqa: F401 - an autouse fixture
 
 from helpers import classroom
 from helpers.classroom import text
