@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polib
 
+from helpers.i18n import LANGUAGES
 from tools.translations.markdown import has_prose
 
 # a changed cell keeps its old translation (fuzzy) when the texts are at least this similar
@@ -70,6 +71,10 @@ def new_catalogue(lang: str | None, source: str, header: str) -> polib.POFile:
     }
     if lang in PLURAL_FORMS:
         po.metadata["Plural-Forms"] = PLURAL_FORMS[lang]
+    # gettext's placeholders; a translator's own values are kept by ``merge``
+    po.metadata["PO-Revision-Date"] = "YEAR-MO-DA HO:MI+ZONE"
+    po.metadata["Last-Translator"] = "FULL NAME <EMAIL@ADDRESS>"
+    po.metadata["Language-Team"] = f"{LANGUAGES[lang]} ({lang})" if lang else "LANGUAGE"
     return po
 
 

@@ -106,14 +106,20 @@ def has_prose(text: str) -> bool:
 
 
 def _describe_multiset(kind: str, english: list, translated: list) -> list[str]:
-    lost = Counter(english) - Counter(translated)
-    added = Counter(translated) - Counter(english)
-    problems = [
-        f"{KINDS[kind]} {item!r} is missing (the English text has it {Counter(english)[item]}x, "
-        f"the translation {Counter(translated)[item]}x)"
-        for item in lost
-    ]
-    problems += [f"{KINDS[kind]} {item!r} is not in the English text" for item in added]
+    want, got = Counter(english), Counter(translated)
+    problems = []
+    for item in sorted(set(want) | set(got)):
+        if want[item] == got[item]:
+            continue
+        if not got[item]:
+            problems.append(f"{KINDS[kind]} {item!r} is missing (the English text has it)")
+        elif not want[item]:
+            problems.append(f"{KINDS[kind]} {item!r} is not in the English text")
+        else:
+            problems.append(
+                f"{KINDS[kind]} {item!r} appears {got[item]}x, the English text has it "
+                f"{want[item]}x"
+            )
     return problems
 
 
@@ -123,7 +129,7 @@ def compare(english: str, translated: str) -> list[str]:
     >>> compare("Call `load_dataset` first.", "Najpierw wywołaj `load_dataset`.")
     []
     >>> compare("Call `load_dataset` first.", "Najpierw wywołaj `zaladuj_dane`.")
-    ["inline code '`load_dataset`' is missing (the English text has it 1x, the translation 0x)", "inline code '`zaladuj_dane`' is not in the English text"]
+    ["inline code '`load_dataset`' is missing (the English text has it)", "inline code '`zaladuj_dane`' is not in the English text"]
 
     Used in: ``make translations`` (each translated cell) and the notebooks' tests.
     """
