@@ -339,6 +339,19 @@ def mean_spread(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3f} ± {statistics.stdev(values):.3f}"
 
 
+def alone_seconds(run: dict) -> float:
+    """The training seconds a run would have taken with the cores to itself, estimated.
+
+    Its training seconds times the share of the cores' time it got (``cpu_share``, capped at
+    1): with other processes on the cores the wall time stretches, the CPU time does not.
+    An estimate, a little optimistic: even alone a run does not keep every core busy.
+
+    >>> alone_seconds({"train_seconds": 300.0, "cpu_share": 0.25})
+    75.0
+    """
+    return run["train_seconds"] * min(1.0, run["cpu_share"])
+
+
 def table_rows(task: str, runs: list[dict]) -> list[str]:
     """One line per run: recipe, precision, seed, scores, seconds, samples/s, reached, load."""
     keys = SCORE_KEYS[task]
@@ -347,7 +360,7 @@ def table_rows(task: str, runs: list[dict]) -> list[str]:
         f"{'recipe':<12} {'precision':<9} {'seed':>4}  "
         + "  ".join(f"{k:>9}" for k in keys)
         + f"  {'train s':>8} {'samples/s':>9}  {'reached':<7} {'to target s':>11}"
-        + f"  {'load':>5} {'cpu share':>9}"
+        + f"  {'load':>5} {'cpu share':>9} {'alone s est.':>12}"
     )
     lines = [head, "-" * len(head)]
     for run in runs:
@@ -360,7 +373,7 @@ def table_rows(task: str, runs: list[dict]) -> list[str]:
             + f"  {run['train_seconds']:>8.1f} {run['train_samples_per_second']:>9.1f}"
             + f"  {'yes' if reached else 'NO':<7} "
             + (f"{to_target:>11.1f}" if to_target is not None else f"{'-':>11}")
-            + f"  {run['load_mean']:>5.1f} {run['cpu_share']:>9.2f}"
+            + f"  {run['load_mean']:>5.1f} {run['cpu_share']:>9.2f} {alone_seconds(run):>12.1f}"
         )
     return lines
 
@@ -379,11 +392,13 @@ def summary_rows(task: str, runs: list[dict]) -> list[str]:
         parts = [f"{k} {mean_spread([s[k] for s in scores])}" for k in keys]
         parts += [f"min {k} {min(s[k] for s in scores):.4f}" for k in target if len(group) > 1]
         seconds = [r["train_seconds"] for r in group]
+        alone = [alone_seconds(r) for r in group]
         speeds = [r["train_samples_per_second"] for r in group]
         lines.append(
             f"{name} {precision}, {len(group)} seed(s): "
             + ", ".join(parts)
-            + f"; train s {mean_spread(seconds)}; samples/s {mean_spread(speeds)}; "
+            + f"; train s {mean_spread(seconds)} (alone, est. {mean_spread(alone)}); "
+            + f"samples/s {mean_spread(speeds)}; "
             + f"reached the reference scores on {reached}/{len(group)} seeds"
         )
     return lines
