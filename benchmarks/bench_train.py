@@ -325,18 +325,20 @@ def final_scores(result: dict, keys: list[str]) -> dict[str, float]:
     return {k: float(last.get(f"eval_{k}", float("nan"))) for k in keys}
 
 
-def mean_spread(values: list[float]) -> str:
-    """``mean ± sample standard deviation`` (no spread for one value).
+def mean_spread(values: list[float], digits: int = 3) -> str:
+    """``mean ± sample standard deviation`` (no spread for one value), ``digits`` decimals.
 
     >>> mean_spread([0.8, 0.9])
     '0.850 ± 0.071'
     >>> mean_spread([1.0, float("nan")])
     '1.000'
+    >>> mean_spread([203.4, 220.7], digits=1)
+    '212.1 ± 12.2'
     """
     values = [v for v in values if v == v]  # NaN: a score this run did not report
     if len(values) < 2:
-        return f"{values[0]:.3f}" if values else "-"
-    return f"{statistics.fmean(values):.3f} ± {statistics.stdev(values):.3f}"
+        return f"{values[0]:.{digits}f}" if values else "-"
+    return f"{statistics.fmean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
 def alone_seconds(run: dict) -> float:
@@ -394,11 +396,14 @@ def summary_rows(task: str, runs: list[dict]) -> list[str]:
         seconds = [r["train_seconds"] for r in group]
         alone = [alone_seconds(r) for r in group]
         speeds = [r["train_samples_per_second"] for r in group]
+        alone_speeds = [
+            r["train_samples_per_second"] * r["train_seconds"] / alone_seconds(r) for r in group
+        ]
         lines.append(
             f"{name} {precision}, {len(group)} seed(s): "
             + ", ".join(parts)
-            + f"; train s {mean_spread(seconds)} (alone, est. {mean_spread(alone)}); "
-            + f"samples/s {mean_spread(speeds)}; "
+            + f"; train s {mean_spread(seconds, 1)} (alone, est. {mean_spread(alone, 1)}); "
+            + f"samples/s {mean_spread(speeds, 1)} (alone, est. {mean_spread(alone_speeds, 1)}); "
             + f"reached the reference scores on {reached}/{len(group)} seeds"
         )
     return lines
