@@ -9,6 +9,7 @@ loading, tokenization or evaluation:
 
 - ``trainer``: chapters 2 (MRPC) and 4 (NER), the kit's recipe through ``TrainingArguments``
   (length-grouped batches, no dropout, eager attention on a CPU, all weights trained).
+- ``trainer_frozen``: the same with the word embeddings frozen, as ``helpers.train`` does.
 - ``loop``: chapter 3's plain PyTorch loop (the course's: shuffled batches, the
   checkpoint's dropout, ``torch.optim.AdamW`` defaults), fp32 only, as the notebook runs it.
 - ``accelerate``: chapter 3's Accelerate loop (MRPC, as ``loop``) and chapter 4's custom
@@ -44,8 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_train import PRECISIONS, LoadSampler, precision_skip_reason  # noqa: E402
 
 PATHS = {
-    "mrpc": ("trainer", "loop", "accelerate", "launcher2", "script", "script2"),
-    "ner": ("trainer", "accelerate", "script"),
+    "mrpc": ("trainer", "trainer_frozen", "loop", "accelerate", "launcher2", "script", "script2"),
+    "ner": ("trainer", "trainer_frozen", "accelerate", "script"),
 }
 # paths that run as the notebook runs them only in fp32
 FP32_ONLY = {"loop", "launcher2"}
@@ -118,8 +119,12 @@ def collator(task: str, tokenizer):
 # --------------------------------------------------------------------------- the paths
 
 
-def trainer_path(task, checkpoint, raw_datasets, label_names, precision, tmp) -> float:
-    """Chapters 2 and 4: the Trainer with the kit's recipe; returns training seconds."""
+def trainer_path(task, checkpoint, raw_datasets, label_names, precision, tmp, freeze=False):
+    """Chapters 2 and 4: the Trainer with the kit's recipe; training wall and CPU seconds.
+
+    ``freeze``: the word embeddings frozen as ``helpers.train`` freezes them (the Trainer
+    then leaves them out of the optimizer).
+    """
     import torch
     from transformers import AutoTokenizer, Trainer, TrainingArguments
 
@@ -129,6 +134,8 @@ def trainer_path(task, checkpoint, raw_datasets, label_names, precision, tmp) ->
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     train = tokenized(task, raw_datasets, tokenizer, label_names)
     model = new_model(task, checkpoint, label_names, model_overrides(checkpoint, recipe))
+    if freeze:
+        model.get_input_embeddings().weight.requires_grad_(False)
     bf16 = precision == "bf16"
     args = TrainingArguments(
         output_dir=tmp,
@@ -159,7 +166,7 @@ def trainer_path(task, checkpoint, raw_datasets, label_names, precision, tmp) ->
     return watch.wall, watch.cpu
 
 
-def loop_path(task, checkpoint, raw_datasets, label_names, precision, tmp) -> float:
+def loop_path(task, checkpoint, raw_datasets, label_names, precision, tmp) -> tuple[float, float]:
     """Chapter 3's plain loop (or, with ``precision``, its Accelerate loop / chapter 4's)."""
     import torch
     from accelerate import Accelerator
@@ -200,7 +207,9 @@ def loop_path(task, checkpoint, raw_datasets, label_names, precision, tmp) -> fl
     return watch.wall, watch.cpu
 
 
-def launcher_path(task, checkpoint, raw_datasets, label_names, precision, tmp) -> float:
+def launcher_path(
+    task, checkpoint, raw_datasets, label_names, precision, tmp
+) -> tuple[float, float]:
     """Chapter 3's notebook_launcher on 2 processes: wall(1 epoch) - wall(0 epochs)."""
     from accelerate import notebook_launcher
 
@@ -250,6 +259,7 @@ def script_path(processes: int) -> Callable:
 
 PATH_FUNCTIONS = {
     "trainer": trainer_path,
+    "trainer_frozen": lambda *a: trainer_path(*a, freeze=True),
     "loop": lambda *a: loop_path(*a[:4], None, a[5]),
     "accelerate": loop_path,
     "launcher2": launcher_path,
