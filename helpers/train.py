@@ -244,7 +244,7 @@ def evaluate(
     predictions: list[np.ndarray] = []
     labels: list[np.ndarray] = []
     samples = 0
-    with torch.inference_mode():
+    with torch.no_grad():  # inference_mode cannot run under XLA (TPUs)
         for batch in eval_dataloader:
             logits = model(**batch).logits
             batch_predictions = logits.argmax(dim=-1)
