@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # (a Spark worker, a second training process) shares the cores; passive waiting avoids it.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: venv test lint unit notebooks course lab clean lessons
+.PHONY: venv test lint unit notebooks course lab clean lessons stress tpu-smoke
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml
@@ -53,6 +53,25 @@ lessons: $(STAMP)
 lab: $(STAMP)
 	$(PY) -m pip install -q -e ".[dev,lab]"
 	$(VENV)/bin/jupyter lab notebooks/
+
+# 20 two-process notebook_launcher runs from a Jupyter kernel in a row, a core kept busy:
+# none may hang (about 2.5 min on 2 cores; not part of make test)
+stress: $(STAMP)
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) tools/stress_launch.py --launches 20
+
+# chapter 3's training_function through notebook_launcher's TPU branch, on torch-xla's CPU
+# device, in its own venv (pinned torch + torch-xla that match; a few GB, so not in make test)
+XLA_VENV ?= .venv-xla
+XLA_STAMP := $(XLA_VENV)/.installed
+$(XLA_STAMP): pyproject.toml
+	test -x $(XLA_VENV)/bin/python || $(PYTHON) -m venv $(XLA_VENV)
+	$(XLA_VENV)/bin/python -m pip install -q --upgrade pip
+	$(XLA_VENV)/bin/python -m pip install -q "torch==2.9.0" "torch-xla==2.9.0"
+	$(XLA_VENV)/bin/python -m pip install -q -e .
+	touch $(XLA_STAMP)
+
+tpu-smoke: $(XLA_STAMP)
+	$(XLA_VENV)/bin/python tools/tpu_smoke.py
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

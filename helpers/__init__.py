@@ -23,6 +23,15 @@ _MODULES = (
     "ner",
     "mrpc",
     "loops",
+    "precision",
+    "colab",
+    "launch",
+    "checkpoints",
+    "evaluation",
+    "train_data",
+    "train_model",
+    "train_loop",
+    "trainer_resume",
     "train",
 )
 

@@ -13,6 +13,7 @@ import os
 import socket
 from pathlib import Path
 
+import helpers
 from helpers.data import load_mrpc
 from helpers.metrics import load_metric
 from helpers.mrpc import tokenize_function
@@ -50,8 +51,9 @@ def training_function(
 
     Returns:
         ``accuracy`` and ``f1`` on the validation split, ``eval_samples`` (examples
-        counted once each), ``num_processes``, and ``train_losses`` (the main process's loss
-        at each step).
+        counted once each), ``num_processes`` (on a TPU: the cores the launcher found),
+        ``distributed_type`` (``"NO"``, ``"MULTI_CPU"``, ``"MULTI_GPU"``, ``"XLA"``...) and
+        ``train_losses`` (the main process's loss at each step).
 
     Used in: 03_training_loop (the notebook's cell is this function's twin, launched on 2
     processes).
@@ -69,11 +71,20 @@ def training_function(
 
     # several processes on a machine without a GPU form a (gloo) group only when told so
     cpu = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
-    accelerator = Accelerator(cpu=cpu, mixed_precision=mixed_precision)
-    if accelerator.num_processes > 1 and accelerator.device.type == "cpu":
-        # A process forked from a kernel that already ran multi-threaded (OpenMP) ops hangs
-        # in its first multi-threaded op; one thread each also lets the processes share cores.
+    if cpu:
+        # one thread each: the processes share the cores, and a process forked from a kernel
+        # that ran multi-threaded (OpenMP) ops hangs in its first such op; OMP_NUM_THREADS
+        # also stops the Accelerator from choosing another number (cores / local processes)
+        os.environ["OMP_NUM_THREADS"] = "1"
         torch.set_num_threads(1)
+    # a process that cannot meet the others stops with an error naming the step, never hangs
+    with helpers.StartupWatchdog():
+        accelerator = Accelerator(
+            cpu=cpu,
+            mixed_precision=mixed_precision,
+            kwargs_handlers=helpers.process_group_kwargs(),
+        )
+        accelerator.wait_for_everyone()
     set_seed(seed)
     if raw_datasets is None or isinstance(raw_datasets, str):
         raw_datasets = load_mrpc(raw_datasets)
@@ -86,7 +97,9 @@ def training_function(
     tokenized_datasets = tokenized_datasets.remove_columns(["sentence1", "sentence2", "idx"])
     tokenized_datasets = tokenized_datasets.rename_column("label", "labels")
     tokenized_datasets.set_format("torch")
-    data_collator = DataCollatorWithPadding(tokenizer=tokenizer)
+    # on a TPU (XLA) every new batch shape compiles a new graph: pad to a few fixed lengths
+    pad_to = 32 if accelerator.distributed_type == "XLA" else None
+    data_collator = DataCollatorWithPadding(tokenizer=tokenizer, pad_to_multiple_of=pad_to)
     train_dataloader = torch.utils.data.DataLoader(
         tokenized_datasets["train"], shuffle=True, batch_size=batch_size, collate_fn=data_collator
     )
@@ -139,6 +152,7 @@ def training_function(
         **metric.compute(),
         "eval_samples": eval_samples,
         "num_processes": accelerator.num_processes,
+        "distributed_type": accelerator.distributed_type.value,
         "train_losses": train_losses,
     }
     if metrics_path is not None and accelerator.is_main_process:
@@ -177,7 +191,8 @@ def reset_accelerate_state() -> None:
     ``GradientState``), created by the first ``Accelerator()`` and shared by all later
     ones. ``notebook_launcher`` refuses to start several processes once it exists, and a
     forked process would inherit it and take itself for a lone process. Accelerate has no
-    public call for this; these are the resets its own tests use.
+    public call for this; these are the resets its own tests use. Also makes this process
+    safe to fork (``helpers.make_fork_safe``).
 
     Raises:
         RuntimeError: when this process is part of a distributed run (a process group is
@@ -196,6 +211,8 @@ def reset_accelerate_state() -> None:
         )
     AcceleratorState._reset_state(reset_partial_state=True)
     GradientState._reset_state()
+    # the launcher forks this process next: give the children fresh output locks
+    helpers.make_fork_safe()
 
 
 def free_port() -> int:

@@ -1,0 +1,171 @@
+"""Colab and Kaggle: the "Open in Colab" badge and the first code cell of every chapter.
+
+``REPOSITORY`` is the one place that names where the course lives; the badges and the install
+cell are built from it, and ``tools/colab_cells.py`` writes them into the notebooks (a test
+checks that every chapter's badge opens its own notebook and that its first code cell is
+``install_cell_source()``).
+
+The first cell cannot import ``helpers`` before the kit is installed, so its text stands alone:
+on Colab or Kaggle it runs ``pip install`` of the repository once, with the runtime's torch
+pinned by a constraints file (pip fails rather than replace the build that matches the GPU
+or TPU); on a local Jupyter it installs nothing. Then it prints what the runtime has.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# owner/name on GitHub, and the branch the badges open
+REPOSITORY = "ft-course-kit/ft-course-kit"
+BRANCH = "main"
+DISTRIBUTION = "ft-course-kit"
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def colab_url(notebook: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """The address that opens ``notebooks/<notebook>`` of the repository in Colab.
+
+    >>> colab_url("03_training_loop.ipynb", "me/kit")
+    'https://colab.research.google.com/github/me/kit/blob/main/notebooks/03_training_loop.ipynb'
+
+    Used in: ``badge_markdown``.
+    """
+    return (
+        f"https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{notebook}"
+    )
+
+
+def badge_markdown(notebook: str, repository: str = REPOSITORY) -> str:
+    """The "Open in Colab" badge for a chapter, as the first line of its first markdown cell.
+
+    >>> badge_markdown("04_ner.ipynb", "me/kit")  # doctest: +ELLIPSIS
+    '[![Open In Colab](https://colab.../colab-badge.svg)](https://colab.../me/kit/blob/main/notebooks/04_ner.ipynb)'
+
+    Used in: every chapter's first cell (written by ``tools/colab_cells.py``).
+    """
+    return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(notebook, repository)})"
+
+
+def kit_requirement(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """What the first cell hands to pip: the kit from its repository.
+
+    >>> kit_requirement("me/kit")
+    'ft-course-kit @ git+https://github.com/me/kit@main'
+    """
+    return f"{DISTRIBUTION} @ git+https://github.com/{repository}@{branch}"
+
+
+INSTALL_CELL = """\
+# Colab or Kaggle: install the course kit, once; the runtime's torch stays. Elsewhere: nothing.
+import importlib.metadata
+import os
+import subprocess
+import sys
+import tempfile
+
+KIT = "{requirement}"
+hosted = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+hosted = hosted or "KAGGLE_KERNEL_RUN_TYPE" in os.environ
+try:
+    print("course kit", importlib.metadata.version("{distribution}"), "is installed")
+except importlib.metadata.PackageNotFoundError:
+    if hosted:
+        import torch
+
+        keep_torch = os.path.join(tempfile.mkdtemp(), "keep-torch.txt")
+        with open(keep_torch, "w") as f:
+            f.write(f"torch=={{torch.__version__}}\\n")  # pip fails rather than replace it
+        kit = os.environ.get("COURSE_KIT", KIT)  # COURSE_KIT: a fork, a branch, a wheel
+        pip = [sys.executable, "-m", "pip", "install", "-q", "-c", keep_torch, kit]
+        subprocess.run(pip, check=True)
+        print("installed the course kit from", kit)
+    else:
+        raise ModuleNotFoundError(
+            "the course kit is not installed in this Python. Fix: in the repository, run "
+            "make lab (or pip install -e .), and pick that environment's kernel"
+        ) from None
+import helpers
+
+helpers.describe_runtime()"""
+
+
+def install_cell_source(repository: str = REPOSITORY) -> str:
+    """The text of every chapter's first code cell (see the module's docstring).
+
+    ``COURSE_KIT`` replaces the requirement (a fork, a branch, a local wheel).
+
+    Used in: every chapter's first code cell (written by ``tools/colab_cells.py``).
+    """
+    return INSTALL_CELL.format(distribution=DISTRIBUTION, requirement=kit_requirement(repository))
+
+
+def hosted_runtime() -> str | None:
+    """``"Colab"``, ``"Kaggle"``, or None on any other Jupyter or Python."""
+    if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:
+        return "Colab"
+    if "KAGGLE_KERNEL_RUN_TYPE" in os.environ:
+        return "Kaggle"
+    return None
+
+
+def hardware_line(hardware) -> str:
+    """One line on what trains here and in which precision.
+
+    >>> from helpers.precision import Hardware
+    >>> hardware_line(Hardware("cuda", "Tesla T4", cuda_capability=(7, 5), cores=1))
+    'GPU: Tesla T4 (compute capability 7.5), 1 device: fp16 with loss scaling (no fast bf16)'
+    >>> hardware_line(Hardware("xla", "TPU", xla_device="TPU", cores=4))
+    'TPU: PJRT device TPU, 4 cores: bf16'
+    >>> hardware_line(Hardware("cpu", cores=2))
+    'CPU: no GPU or TPU found, 2 cores: fp32 (no fast bf16 on this CPU)'
+    """
+    from helpers.precision import choose_mixed_precision
+
+    precision = choose_mixed_precision(hardware)
+    said = {
+        "bf16": "bf16",
+        "fp16": "fp16 with loss scaling (no fast bf16)",
+        "no": "fp32" + (" (no fast bf16 on this CPU)" if hardware.kind == "cpu" else ""),
+    }[precision]
+    plural = "" if hardware.cores == 1 else "s"
+    if hardware.kind == "cuda":
+        major, minor = hardware.cuda_capability or (0, 0)
+        where = f"GPU: {hardware.name} (compute capability {major}.{minor}), {hardware.cores} device{plural}"
+    elif hardware.kind == "xla":
+        label = "TPU" if hardware.xla_device == "TPU" else "XLA"
+        cores = f"{hardware.cores} core{plural}" if hardware.cores else "cores unknown"
+        where = f"{label}: PJRT device {hardware.xla_device}, {cores}"
+    elif hardware.kind == "mps":
+        where = "Apple GPU (MPS)"
+    else:
+        where = f"CPU: no GPU or TPU found, {hardware.cores} core{plural}"
+    return f"{where}: {said}"
+
+
+def describe_runtime() -> str:
+    """Print where the notebook runs, the hardware and precision, and the profile that follows.
+
+    Used in: every chapter's first code cell.
+    """
+    from helpers.precision import detect_hardware
+    from helpers.profiles import get_profile
+
+    runtime = hosted_runtime() or "local Python (nothing installed)"
+    profile = get_profile()
+    text = (
+        f"Runtime: {runtime}\n{hardware_line(detect_hardware())}\n"
+        f"Profile: {profile.name} ({profile.expected})"
+    )
+    print(text)
+    return text
+
+
+__all__ = [
+    "REPOSITORY",
+    "badge_markdown",
+    "colab_url",
+    "describe_runtime",
+    "hosted_runtime",
+    "install_cell_source",
+]

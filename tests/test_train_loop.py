@@ -1,0 +1,113 @@
+"""The script's loop and chapter 3's loop stay one; launched code never uses inference_mode."""
+
+import ast
+import inspect
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers.loops import training_function
+from helpers.train_loop import RunState, training_step
+
+ROOT = Path(__file__).resolve().parent.parent
+# what a training step does to the model, as opposed to bookkeeping (progress, losses)
+STEP_NAMES = {"model", "outputs", "loss", "accelerator", "optimizer", "lr_scheduler"}
+
+
+def _loop_over(tree: ast.AST, loader: str) -> ast.For:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For) and ast.unparse(node.iter) == loader:
+            return node
+    raise AssertionError(f"no `for ... in {loader}` loop")
+
+
+def step_statements(body: list[ast.stmt]) -> list[str]:
+    """The statements of a loop body that act on the model, the loss or the optimizer."""
+    kept = []
+    for statement in body:
+        names = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+        if names & STEP_NAMES and not names & {"progress_bar", "train_losses"}:
+            kept.append(ast.unparse(statement))
+    return kept
+
+
+def lesson_step(source: str) -> list[str]:
+    return step_statements(_loop_over(ast.parse(source), "train_dataloader").body)
+
+
+def script_step() -> list[str]:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(training_step)))
+    accumulate = next(n for n in ast.walk(tree) if isinstance(n, ast.With))
+    return step_statements(accumulate.body)
+
+
+def test_the_script_steps_as_chapter_3_does():
+    lesson = lesson_step(textwrap.dedent(inspect.getsource(training_function)))
+    assert lesson == script_step()
+    assert lesson[:3] == [
+        "outputs = model(**batch)",
+        "loss = outputs.loss",
+        "accelerator.backward(loss)",
+    ]
+
+
+def test_a_drifted_lesson_loop_is_caught():
+    source = textwrap.dedent(inspect.getsource(training_function))
+    drifted = source.replace("            optimizer.zero_grad()\n", "", 1)  # the step forgets it
+    assert drifted != source and lesson_step(drifted) != script_step()
+    swapped = source.replace(
+        "            optimizer.step()\n            lr_scheduler.step()\n",
+        "            lr_scheduler.step()\n            optimizer.step()\n",
+    )
+    assert swapped != source and lesson_step(swapped) != script_step()
+
+
+def inference_mode_lines(source: str) -> list[int]:
+    """Lines of code (not comments or docstrings) that use ``inference_mode``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a notebook cell with shell or magic lines
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("!", "%"))]
+        tree = ast.parse("\n".join(lines))
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr == "inference_mode")
+        or (isinstance(node, ast.Name) and node.id == "inference_mode")
+        or (isinstance(node, ast.alias) and node.name == "inference_mode")
+    )
+
+
+def launched_sources():
+    for path in sorted([*ROOT.glob("helpers/**/*.py"), *ROOT.glob("tools/*.py")]):
+        yield str(path.relative_to(ROOT)), path.read_text()
+    for path in sorted(ROOT.glob("notebooks/*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                yield f"{path.name} cell {i}", "".join(cell["source"])
+
+
+def test_no_launched_code_uses_inference_mode():
+    # XLA cannot use inference tensors ("Cannot set version_counter for inference tensor")
+    found = [
+        f"{where} line {n}" for where, src in launched_sources() for n in inference_mode_lines(src)
+    ]
+    assert found == [], f"use torch.no_grad() instead of torch.inference_mode() in: {found}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["with torch.inference_mode():\n    y = f(x)", "from torch import inference_mode\n", "!ls\n@torch.inference_mode()\ndef f(): pass"],
+)  # fmt: skip
+def test_the_scan_finds_inference_mode(source):
+    assert inference_mode_lines(source)
+    assert not inference_mode_lines('"""never torch.inference_mode()"""\n# inference_mode\n')
+
+
+def test_run_state_round_trips_and_ignores_unknown_keys():
+    state = RunState(epoch=1, batch_in_epoch=3, step=9, loss_sum=1.5, loss_steps=3)
+    values = {**state.__dict__, "written_by": "a newer kit"}
+    assert RunState.from_dict(values) == state
