@@ -8,12 +8,16 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 COURSE_OUT ?= build/course
 COURSE_PROFILE ?= embedded
+# The student edition (exercise stubs, no solutions); make student SOLUTIONS=1 keeps
+# solution() working for self-study
+STUDENT_OUT ?= build/student
+STUDENT_FLAGS ?= $(if $(SOLUTIONS),,--no-solutions)
 STAMP := $(VENV)/.installed
 # OpenMP threads that spin while they wait slow training up to 20x when another process
 # (a Spark worker, a second training process) shares the cores; passive waiting avoids it.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: venv test lint unit notebooks course lab clean lessons stress tpu-smoke
+.PHONY: venv test lint unit notebooks course lab clean lessons stress tpu-smoke student
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml
@@ -31,9 +35,11 @@ lint: $(STAMP)
 	$(PY) -m nbstripout --verify notebooks/*.ipynb
 
 # Offline, on the embedded profile, as CI runs it: unit tests, doctests, the real-data tier
-# (skipped without ../shared/data) and every notebook under nbval.
-test: lint
-	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 $(PY) -m pytest tests helpers notebooks \
+# (skipped without ../shared/data) and every notebook under nbval, in both editions: the
+# instructor's (a reference solution that fails its check fails the run) and the student's.
+test: lint student
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 COURSE_CLASSROOM_STRICT=1 $(PY) -m pytest \
+		tests helpers notebooks $(STUDENT_OUT)/*.ipynb \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15
 
 unit: $(STAMP)
@@ -49,6 +55,11 @@ course: $(STAMP)
 # editing one in helpers, copy it into its cell. tests/test_lesson_cells.py fails on drift.
 lessons: $(STAMP)
 	$(PY) tools/lesson_cells.py --sync
+
+# The student edition in $(STUDENT_OUT): every solution cell replaced by its stub, outputs
+# stripped, no solution text in it or in the helpers it imports (see helpers/classroom).
+student: $(STAMP)
+	$(PY) -m helpers.classroom student --out $(STUDENT_OUT) $(STUDENT_FLAGS)
 
 lab: $(STAMP)
 	$(PY) -m pip install -q -e ".[dev,lab]"

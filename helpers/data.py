@@ -1,6 +1,6 @@
-"""Data sources: GLUE MRPC and CoNLL-2003 from the Hub, from the real files, or embedded.
+"""Data sources: GLUE MRPC, GLUE SST-2 and CoNLL-2003 from the Hub, the real files, or embedded.
 
-``load_mrpc`` and ``load_conll2003`` return the same ``DatasetDict`` (splits, columns,
+``load_mrpc``, ``load_sst2`` and ``load_conll2003`` return the same ``DatasetDict`` (splits, columns,
 ``ClassLabel`` names) whichever source they read, so a notebook never needs to know
 where its data came from.
 """
@@ -8,23 +8,29 @@ where its data came from.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from datasets import Dataset, DatasetDict, load_dataset, load_dataset_builder
 
-from helpers.profiles import get_profile, is_local, require_hub
+from helpers.profiles import MRPC_HUB_ID, Profile, get_profile, is_local, require_hub
 from helpers.schema import (
     CHUNK_NAMES,
     MRPC_LABELS,
     NER_NAMES,
     POS_NAMES,
+    SST2_LABELS,
     conll_features,
     mrpc_features,
+    sst2_features,
 )
 
 MRPC_FILES = {"train": "train.tsv", "validation": "dev.tsv", "test": "msr_paraphrase_test.txt"}
 CONLL_FILES = {"train": "train.txt", "validation": "valid.txt", "test": "test.txt"}
+# GLUE's SST-2 folder; test.tsv (no labels) is read when present, as label -1 like the Hub's
+SST2_FILES = {"train": "train.tsv", "validation": "dev.tsv"}
+SST2_TEST_FILE = "test.tsv"
 
 
 class DataFormatError(ValueError):
@@ -175,6 +181,99 @@ def load_mrpc(source: str | None = None) -> DatasetDict:
         files=MRPC_FILES,
         reader=read_mrpc_file,
         features=mrpc_features(),
+    )
+
+
+# --------------------------------------------------------------------------- SST-2
+
+
+def read_sst2_file(path: str | Path) -> dict[str, list]:
+    """Read one GLUE SST-2 file into columns: ``sentence<TAB>label`` rows, or the test file's
+    ``index<TAB>sentence`` rows (label -1, as in the Hub's test split).
+
+    Sentences keep their trailing space, as on the Hub. ``idx`` counts rows from 0.
+
+    Args:
+        path: ``train.tsv``, ``dev.tsv`` or ``test.tsv`` of GLUE's ``SST-2/`` folder.
+
+    Returns:
+        Columns ``sentence``, ``label``, ``idx``.
+
+    Used in: ``load_sst2``.
+    """
+    columns: dict[str, list] = {"sentence": [], "label": [], "idx": []}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if header not in (["sentence", "label"], ["index", "sentence"]):
+            raise DataFormatError(
+                f"{path}: line 1 should be the header 'sentence<TAB>label' (or 'index<TAB>sentence' "
+                f"in test.tsv), got {header!r}. Fix: use the original GLUE SST-2 file."
+            )
+        labelled = header[0] == "sentence"
+        for row in reader:
+            if len(row) != 2:
+                raise DataFormatError(
+                    f"{path}, line {reader.line_num}: expected 2 tab-separated fields, got "
+                    f"{len(row)}. Fix: use the original GLUE SST-2 file."
+                )
+            sentence, value = (row[0], row[1]) if labelled else (row[1], "-1")
+            if value not in ("0", "1", "-1") or (labelled and value == "-1"):
+                raise DataFormatError(
+                    f"{path}, line {reader.line_num}: label must be 0 (negative) or 1 (positive), "
+                    f"got {value!r}. Fix: use the original GLUE SST-2 file."
+                )
+            columns["sentence"].append(sentence)
+            columns["label"].append(int(value))
+            columns["idx"].append(len(columns["idx"]))
+    return columns
+
+
+def sst2_source(profile: Profile) -> str:
+    """Where a profile reads SST-2: beside its MRPC (the embedded GLUE folder or the Hub's GLUE
+    repository), or ``COURSE_DATA_DIR/SST-2`` when that folder exists.
+
+    Used in: ``load_sst2``.
+    """
+    if profile.is_toy:
+        return profile.mrpc_data
+    base = os.environ.get("COURSE_DATA_DIR")
+    if base and (Path(base).expanduser() / "SST-2").is_dir():
+        return str(Path(base).expanduser() / "SST-2")
+    return profile.mrpc_data if not is_local(profile.mrpc_data) else MRPC_HUB_ID
+
+
+def load_sst2(source: str | None = None) -> DatasetDict:
+    """GLUE SST-2 (movie-review sentiment) as a ``DatasetDict`` with the Hub's splits and labels.
+
+    Args:
+        source: a Hub id (``"nyu-mll/glue"``), a local folder of the real GLUE files
+            (``train.tsv``, ``dev.tsv`` and optionally ``test.tsv``, or a parent folder with an
+            ``SST-2/`` subfolder), an embedded Hub-style folder, or None for the active
+            profile's source (see ``sst2_source``).
+
+    Returns:
+        Splits train/validation (and test, whose labels are -1); columns sentence, label
+        (``ClassLabel`` negative/positive), idx.
+
+    Used in: 02_mrpc_trainer and 03_training_loop (exercises).
+    """
+    profile = None if source is not None else get_profile()
+    source = source if source is not None else sst2_source(profile)
+    files = dict(SST2_FILES)
+    if is_local(source):
+        folder = _resolve_folder(source, "SST-2", files)
+        if (folder / SST2_TEST_FILE).is_file():
+            files["test"] = SST2_TEST_FILE
+    return _load(
+        source,
+        profile.name if profile else None,
+        what="SST-2",
+        task_dir="SST-2",
+        config="sst2",
+        files=files,
+        reader=read_sst2_file,
+        features=sst2_features(),
     )
 
 
@@ -367,13 +466,17 @@ __all__ = [
     "CONLL_FILES",
     "MRPC_FILES",
     "MRPC_LABELS",
+    "SST2_FILES",
+    "SST2_LABELS",
     "DataFormatError",
     "bytes2human",
     "label_names_of",
     "load_conll2003",
     "load_mrpc",
+    "load_sst2",
     "print_dataset_size_if_provided",
     "require_hub_for_builder",
     "read_conll_file",
     "read_mrpc_file",
+    "read_sst2_file",
 ]

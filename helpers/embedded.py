@@ -1,10 +1,10 @@
-"""The embedded sample data: toy MRPC pairs and toy CoNLL-2003 sentences, written by this module.
+"""The embedded sample data: toy MRPC pairs, SST-2 reviews and CoNLL-2003 sentences, written here.
 
 The data is synthetic (templates filled with invented names), so it can ship with the kit
 where the real data's licences forbid it. It has exactly the Hub's schema and is stored as
 Hub-style dataset folders (JSON Lines plus a README whose metadata carries the features and
 sizes), so ``load_dataset(folder, "mrpc")`` behaves like ``load_dataset("nyu-mll/glue",
-"mrpc")``. Regenerate with ``python -m helpers.embedded`` (deterministic; a test checks that
+"mrpc")`` (and ``"sst2"`` likewise). Regenerate with ``python -m helpers.embedded`` (deterministic; a test checks that
 the shipped files match).
 """
 
@@ -22,6 +22,7 @@ from helpers.schema import (
     POS_NAMES,
     conll_features,
     mrpc_features,
+    sst2_features,
 )
 
 SEED = 2003
@@ -175,6 +176,56 @@ def mrpc_rows(n: int, rng: random.Random) -> list[dict]:
     return rows
 
 
+# --------------------------------------------------------------------------- SST-2
+
+# SST-2's style: lower case, words and punctuation separated by spaces, a trailing space.
+# The label follows the adjectives' polarity; a "not" sentence turns it round.
+SST2_POSITIVE = [
+    "charming", "moving", "funny", "gorgeous", "clever", "heartfelt", "gripping", "delightful",
+    "witty", "tender", "warm", "fresh", "bold", "smart", "lovely", "stirring",
+]  # fmt: skip
+SST2_NEGATIVE = [
+    "dull", "tedious", "clumsy", "bland", "shallow", "lifeless", "predictable", "messy",
+    "hollow", "tiresome", "flat", "stale", "sloppy", "boring", "limp", "pointless",
+]  # fmt: skip
+SST2_NOUNS = [
+    "film", "movie", "story", "script", "cast", "plot", "picture", "comedy", "thriller",
+    "drama", "documentary", "direction", "soundtrack", "ending",
+]  # fmt: skip
+SST2_ADVERBS = ["", "very ", "quite ", "remarkably ", "utterly ", "rather "]
+SST2_TEMPLATES = [
+    "the {n} is {a}{j} . ",
+    "{a}{j} and {j2} , the {n} never lets up . ",
+    "a {j} {n} with {j2} performances ",
+    "the {n} feels {j} from start to finish . ",
+    "it 's {a}{j} , and {j2} too . ",
+    "{j} , {j2} and {a}{j3} ",
+    "this {n} is a {j} piece of work . ",
+]
+SST2_NEGATED = "the {n} is not {a}{j} . "
+
+
+def sst2_rows(n: int, rng: random.Random, labelled: bool = True) -> list[dict]:
+    """``n`` toy movie-review sentences in the GLUE SST-2 schema, about 56% positive as in SST-2.
+
+    ``labelled=False`` gives label -1, as the Hub's test split does.
+    """
+    rows = []
+    for idx in range(n):
+        positive = rng.random() < 0.56
+        fill = {"n": rng.choice(SST2_NOUNS), "a": rng.choice(SST2_ADVERBS)}
+        if rng.random() < 0.1:
+            fill["j"] = rng.choice(SST2_NEGATIVE if positive else SST2_POSITIVE)
+            sentence = SST2_NEGATED.format(**fill)
+        else:
+            words = rng.sample(SST2_POSITIVE if positive else SST2_NEGATIVE, 3)
+            sentence = rng.choice(SST2_TEMPLATES).format(
+                j=words[0], j2=words[1], j3=words[2], **fill
+            )
+        rows.append({"sentence": sentence, "label": int(positive) if labelled else -1, "idx": idx})
+    return rows
+
+
 # --------------------------------------------------------------------------- CoNLL-2003
 
 # A template token is "word/POS/CHUNK"; a slot is "<PER>", "<ORG>", "<LOC>", "<MISC>" or
@@ -252,6 +303,7 @@ def conll_rows(n: int, rng: random.Random) -> list[dict]:
 # --------------------------------------------------------------------------- writing
 
 MRPC_SIZES = {"train": 480, "validation": 96, "test": 96}
+SST2_SIZES = {"train": 820, "validation": 96, "test": 96}
 CONLL_SIZES = {"train": 400, "validation": 96, "test": 96}
 
 
@@ -262,9 +314,7 @@ def _write_split(path: Path, rows: list[dict]) -> int:
     return len(text.encode("utf-8"))
 
 
-def _write_card(
-    folder: Path, config: str, features, splits: dict[str, tuple[int, int]], title: str
-) -> None:
+def _config_info(config: str, features, splits: dict[str, tuple[int, int]]) -> dict:
     from datasets import DatasetInfo
 
     info = DatasetInfo(features=features)._to_yaml_dict()
@@ -277,14 +327,22 @@ def _write_card(
         download_size=total,
         dataset_size=total,
     )
+    return info
+
+
+def _write_card(
+    folder: Path, configs: list[tuple[str, object, dict[str, tuple[int, int]]]], title: str
+) -> None:
+    """A Hub-style README: one entry per ``(config, features, {split: (rows, bytes)})``."""
     card = {
         "configs": [
             {
                 "config_name": config,
                 "data_files": [{"split": s, "path": f"{config}/{s}.jsonl"} for s in splits],
             }
+            for config, _, splits in configs
         ],
-        "dataset_info": [info],
+        "dataset_info": [_config_info(*entry) for entry in configs],
     }
     body = (
         f"# {title} (embedded toy sample)\n\n"
@@ -297,19 +355,26 @@ def _write_card(
     )
 
 
+def _write_config(folder: Path, config: str, rows: dict[str, list[dict]]) -> dict:
+    return {s: (len(r), _write_split(folder / config / f"{s}.jsonl", r)) for s, r in rows.items()}
+
+
 def write_embedded(root: Path = EMBEDDED_DIR) -> None:
-    """Write both toy data sets under ``root`` (``glue/`` with config mrpc, ``conll2003/``)."""
+    """Write the toy data sets under ``root`` (``glue/`` with configs mrpc and sst2, ``conll2003/``)."""
     rng = random.Random(SEED)
     glue = root / "glue"
     mrpc = {s: mrpc_rows(n, rng) for s, n in MRPC_SIZES.items()}
-    sizes = {s: (len(r), _write_split(glue / "mrpc" / f"{s}.jsonl", r)) for s, r in mrpc.items()}
-    _write_card(glue, "mrpc", mrpc_features(), sizes, "GLUE MRPC")
+    mrpc_sizes = _write_config(glue, "mrpc", mrpc)
     conll = root / "conll2003"
     ner = {s: conll_rows(n, rng) for s, n in CONLL_SIZES.items()}
-    sizes = {
-        s: (len(r), _write_split(conll / "conll2003" / f"{s}.jsonl", r)) for s, r in ner.items()
-    }
-    _write_card(conll, "conll2003", conll_features(), sizes, "CoNLL-2003")
+    sizes = _write_config(conll, "conll2003", ner)
+    _write_card(conll, [("conll2003", conll_features(), sizes)], "CoNLL-2003")
+    # a generator of its own, so that adding SST-2 left the MRPC and CoNLL rows unchanged
+    sst2_rng = random.Random(SEED + 2)
+    sst2 = {s: sst2_rows(n, sst2_rng, labelled=s != "test") for s, n in SST2_SIZES.items()}
+    sst2_sizes = _write_config(glue, "sst2", sst2)
+    configs = [("mrpc", mrpc_features(), mrpc_sizes), ("sst2", sst2_features(), sst2_sizes)]
+    _write_card(glue, configs, "GLUE MRPC and SST-2")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from helpers.profiles import EMBEDDED_DIR, TINY_MODEL_ID, Profile, is_local, require_hub
 
-TINY_MODEL_VERSION = 1
+TINY_MODEL_VERSION = 2  # 2: SST-2's words appended to the vocabulary
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 # Word pieces that split longer words, so that word_ids() shows continuation sub-tokens
 SUFFIXES = ["s", "es", "ed", "ing", "er", "ers", "ly", "ion", "ation", "al", "ity", "ment", "ness"]
@@ -35,30 +35,17 @@ def tiny_model_dir() -> Path:
     return cache_root() / f"tiny-bert-uncased-v{TINY_MODEL_VERSION}"
 
 
-def _corpus_words() -> list[str]:
+def _corpus_words(text_columns: tuple[str, ...] = ("sentence1", "sentence2")) -> list[str]:
     words: list[str] = []
     for path in sorted(EMBEDDED_DIR.glob("*/*/*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            text = " ".join(
-                row.get("tokens") or [row.get("sentence1", ""), row.get("sentence2", "")]
-            )
+            text = " ".join(row.get("tokens") or [row.get(c, "") for c in text_columns])
             words.extend(re.findall(r"[a-z]+|[0-9]|[^\sa-z0-9]", text.lower()))
     return words
 
 
-def tiny_vocab() -> list[str]:
-    """The tiny model's WordPiece vocabulary, derived from the embedded corpus.
-
-    Special tokens, every character (alone and as a ``##`` continuation), common suffixes,
-    the corpus's short words, and its long words as two halves, so that they split into
-    sub-tokens as real WordPiece vocabularies split rare words.
-
-    >>> v = tiny_vocab()
-    >>> v[:5], "the" in v, "##ing" in v
-    (['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], True, True)
-    """
-    counts = Counter(_corpus_words())
+def _vocab_entries(counts: Counter) -> list[str]:
     chars = sorted({c for w in counts for c in w} | set("abcdefghijklmnopqrstuvwxyz0123456789"))
     words = sorted(w for w in counts if 1 < len(w) <= MAX_WHOLE_WORD)
     # a long word enters as two halves, so it becomes a word and a "##" continuation
@@ -71,8 +58,26 @@ def tiny_vocab() -> list[str]:
         }
     )
     pieces = [f"##{c}" for c in chars] + [f"##{s}" for s in SUFFIXES] + halves
-    vocab = SPECIAL_TOKENS + chars + pieces + words
-    return list(dict.fromkeys(vocab))
+    return SPECIAL_TOKENS + chars + pieces + words
+
+
+def tiny_vocab(include_sst2: bool = True) -> list[str]:
+    """The tiny model's WordPiece vocabulary, derived from the embedded corpus.
+
+    Special tokens, every character (alone and as a ``##`` continuation), common suffixes,
+    the corpus's short words, and its long words as two halves, so that they split into
+    sub-tokens as real WordPiece vocabularies split rare words. SST-2's entries come last, so
+    that every MRPC and CoNLL token keeps the id it had before SST-2 joined the corpus.
+
+    >>> v = tiny_vocab()
+    >>> v[:5], "the" in v, "##ing" in v, "dull" in v
+    (['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], True, True, True)
+    >>> tiny_vocab(include_sst2=False) == v[: len(tiny_vocab(include_sst2=False))]
+    True
+    """
+    base = _vocab_entries(Counter(_corpus_words()))
+    sst2 = _vocab_entries(Counter(_corpus_words(("sentence",)))) if include_sst2 else []
+    return list(dict.fromkeys(base + sst2))
 
 
 def build_tiny_model(path: str | Path | None = None, force: bool = False) -> str:
@@ -95,7 +100,7 @@ def build_tiny_model(path: str | Path | None = None, force: bool = False) -> str
         # transformers 5: BertTokenizer is the fast (Rust) tokenizer and takes the vocab itself
         tokenizer = BertTokenizer(vocab=vocab, do_lower_case=True, model_max_length=128)
         config = BertConfig(
-            vocab_size=len(tokenizer),
+            vocab_size=len(tiny_vocab(include_sst2=False)),
             hidden_size=64,
             num_hidden_layers=2,
             num_attention_heads=2,
@@ -104,6 +109,13 @@ def build_tiny_model(path: str | Path | None = None, force: bool = False) -> str
         )
         torch.manual_seed(0)
         model = BertModel(config)
+        # SST-2's rows are added after the others were drawn: the MRPC and CoNLL weights stay
+        # exactly those of the model built before SST-2 was part of the corpus
+        model.resize_token_embeddings(len(tokenizer), mean_resizing=False)
+        with torch.no_grad():
+            model.get_input_embeddings().weight[config.vocab_size :].normal_(
+                0.0, config.initializer_range
+            )
         out = Path(tmp) / "model"
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)

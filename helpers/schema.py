@@ -17,6 +17,10 @@ MRPC_LABELS = ["not_equivalent", "equivalent"]
 # Rows of the real GLUE files (see ../shared/data/SOURCES.md)
 MRPC_SPLIT_SIZES = {"train": 3668, "validation": 408, "test": 1725}
 
+SST2_LABELS = ["negative", "positive"]
+# Rows on the Hub (nyu-mll/glue, sst2); the test split's labels are hidden (-1)
+SST2_SPLIT_SIZES = {"train": 67349, "validation": 872, "test": 1821}
+
 NER_NAMES = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
 POS_NAMES = [
     '"',
@@ -106,6 +110,21 @@ def mrpc_features() -> Features:
             "sentence1": Value("string"),
             "sentence2": Value("string"),
             "label": ClassLabel(names=MRPC_LABELS),
+            "idx": Value("int32"),
+        }
+    )
+
+
+def sst2_features() -> Features:
+    """Features of ``load_dataset("nyu-mll/glue", "sst2")``.
+
+    >>> sst2_features()["label"].names
+    ['negative', 'positive']
+    """
+    return Features(
+        {
+            "sentence": Value("string"),
+            "label": ClassLabel(names=SST2_LABELS),
             "idx": Value("int32"),
         }
     )

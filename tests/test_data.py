@@ -8,17 +8,20 @@ from helpers.data import (
     label_names_of,
     load_conll2003,
     load_mrpc,
+    load_sst2,
     print_dataset_size_if_provided,
     read_conll_file,
     read_mrpc_file,
+    sst2_source,
 )
-from helpers.profiles import EMBEDDED_DIR, HubUnreachableError
+from helpers.profiles import EMBEDDED_DIR, HubUnreachableError, get_profile
 from helpers.schema import (
     CONLL_SPLIT_SIZES,
     MRPC_SPLIT_SIZES,
     NER_NAMES,
     conll_features,
     mrpc_features,
+    sst2_features,
 )
 
 MRPC_HEADER = "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
@@ -214,3 +217,83 @@ def test_real_conll(real_data):
         assert entity_counts(raw_datasets[split]) == counts, split
     assert sum(len(t) for t in raw_datasets["train"]["tokens"]) == 203621
     assert raw_datasets["train"][0]["ner_tags"] == [3, 0, 7, 0, 0, 0, 7, 0, 0]
+
+
+# --------------------------------------------------------------------------- SST-2
+
+SST2_TRAIN = "sentence\tlabel\nhide nothing from the units \t0\nit 's a \" quoted journey . \t1\n"
+SST2_TEST = "index\tsentence\n0\tan unlabelled line . \n1\tanother one \n"
+
+
+def write_sst2(folder, train=SST2_TRAIN, test=SST2_TEST):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "train.tsv").write_text(train, encoding="utf-8")
+    (folder / "dev.tsv").write_text(train, encoding="utf-8")
+    if test is not None:
+        (folder / "test.tsv").write_text(test, encoding="utf-8")
+    return folder
+
+
+def test_embedded_sst2_has_the_hub_schema():
+    raw_datasets = load_sst2()
+    assert list(raw_datasets) == ["train", "validation", "test"]
+    assert raw_datasets["train"].features == sst2_features()
+    assert raw_datasets["train"].features["label"].names == ["negative", "positive"]
+    assert set(raw_datasets["test"]["label"]) == {-1}  # hidden, as on the Hub
+    assert set(raw_datasets["train"]["label"]) == {0, 1}
+    assert raw_datasets["train"][0]["sentence"].endswith(" ")  # SST-2 keeps a trailing space
+
+
+def test_load_sst2_from_a_glue_folder(tmp_path):
+    write_sst2(tmp_path / "SST-2")
+    raw_datasets = load_sst2(str(tmp_path))  # the parent of SST-2/, as GLUE unpacks
+    assert raw_datasets["train"].features == sst2_features()
+    assert raw_datasets["train"]["sentence"] == [
+        "hide nothing from the units ",
+        "it 's a \" quoted journey . ",
+    ]
+    assert raw_datasets["validation"]["label"] == [0, 1]
+    assert raw_datasets["test"]["label"] == [-1, -1] and raw_datasets["test"]["idx"] == [0, 1]
+
+
+def test_load_sst2_without_test_tsv(tmp_path):
+    raw_datasets = load_sst2(str(write_sst2(tmp_path / "SST-2", test=None)))
+    assert list(raw_datasets) == ["train", "validation"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("text\tlabel\na \t0\n", "line 1 should be the header"),
+        ("sentence\tlabel\na \t2\n", "line 2: label must be 0"),
+        ("sentence\tlabel\na \t1\textra\n", "line 2: expected 2 tab-separated fields, got 3"),
+    ],
+)
+def test_corrupt_sst2_file_is_named(tmp_path, text, message):
+    folder = write_sst2(tmp_path / "SST-2", train=text)
+    with pytest.raises(DataFormatError, match=message):
+        load_sst2(str(folder))
+
+
+def test_sst2_needs_train_and_dev(tmp_path):
+    folder = write_sst2(tmp_path / "SST-2")
+    (folder / "dev.tsv").unlink()
+    with pytest.raises(FileNotFoundError, match=r"lacks dev.tsv \(validation\)"):
+        load_sst2(str(folder))
+
+
+def test_sst2_from_the_hub_offline_is_a_clear_error():
+    with pytest.raises(HubUnreachableError, match="SST-2"):
+        load_sst2("nyu-mll/glue")
+
+
+def test_sst2_source_follows_the_profile(tmp_path, monkeypatch):
+    assert sst2_source(get_profile("embedded")) == str(EMBEDDED_DIR / "glue")
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    assert sst2_source(get_profile("laptop")) == "nyu-mll/glue"
+    write_mrpc(tmp_path / "mrpc")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    # real MRPC files but no SST-2 folder: SST-2 still comes from the Hub's GLUE repository
+    assert sst2_source(get_profile("full")) == "nyu-mll/glue"
+    write_sst2(tmp_path / "SST-2")
+    assert sst2_source(get_profile("full")) == str(tmp_path / "SST-2")

@@ -40,3 +40,26 @@ def test_resolve_model_errors(tmp_path):
         resolve_model(str(tmp_path))
     with pytest.raises(HubUnreachableError, match="bert-base-cased"):
         resolve_model("bert-base-cased", "full")
+
+
+def test_sst2_words_leave_mrpc_and_conll_unchanged(tiny_model):
+    """SST-2's entries are appended: every MRPC and CoNLL token keeps its id and its weights."""
+    from safetensors.torch import load_file
+    from transformers import BertTokenizer
+
+    from helpers.data import load_conll2003, load_mrpc, load_sst2
+
+    base = tiny_vocab(include_sst2=False)
+    full = AutoTokenizer.from_pretrained(tiny_model)
+    before = BertTokenizer(vocab={t: i for i, t in enumerate(base)}, do_lower_case=True)
+    mrpc, conll = load_mrpc()["train"][:50], load_conll2003()["train"][:50]
+    for tokenizer_call in (
+        lambda t: t(mrpc["sentence1"], mrpc["sentence2"])["input_ids"],
+        lambda t: t(conll["tokens"], is_split_into_words=True)["input_ids"],
+    ):
+        assert tokenizer_call(full) == tokenizer_call(before)
+    sentence = load_sst2()["train"][0]["sentence"]
+    assert "[UNK]" not in full.tokenize(sentence)
+    assert len(full.tokenize(sentence)) < len(before.tokenize(sentence))  # whole words now
+    weights = load_file(f"{tiny_model}/model.safetensors")
+    assert weights["embeddings.word_embeddings.weight"].shape[0] == len(tiny_vocab())

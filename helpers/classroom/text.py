@@ -1,0 +1,143 @@
+"""The learner-facing texts of the classroom: one data file per chapter, read through gettext.
+
+Tasks, hints, feedback messages and quiz questions live in ``data/chN.yaml`` (and what all
+chapters share in ``data/common.yaml``), never in f-strings scattered through the checks.
+Every string goes through ``translate`` when it is shown, so a catalogue compiled into
+``locale/<lang>/LC_MESSAGES/classroom.mo`` translates it; ``python -m helpers.classroom pot``
+writes the template such a catalogue starts from. Messages are ``str.format`` templates with
+named fields, which a translator can reorder.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DOMAIN = "classroom"
+PACKAGE_DIR = Path(__file__).parent
+DATA_DIR = PACKAGE_DIR / "data"
+SOLUTIONS_DIR = PACKAGE_DIR / "solutions"
+LOCALE_DIR = PACKAGE_DIR / "locale"
+CHAPTERS = (1, 2, 3, 4)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> gettext.NullTranslations:
+    # the learner's language from LANGUAGE / LC_ALL / LC_MESSAGES / LANG; English without one
+    return gettext.translation(DOMAIN, LOCALE_DIR, fallback=True)
+
+
+def translate(message: str) -> str:
+    """``message`` in the learner's language when a catalogue has it, else unchanged.
+
+    >>> translate("passed")
+    'passed'
+    """
+    return _catalogue().gettext(message) if message else message
+
+
+def say(template: str, **fields: Any) -> str:
+    """Translate a message template, then fill in its named fields.
+
+    >>> say("word {word} ({text!r})", word=3, text="call")
+    "word 3 ('call')"
+    """
+    return translate(template).format(**fields)
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"classroom data file {path} is missing. Fix: reinstall the kit (pip install -e .), "
+            "or rebuild the student edition."
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def check_chapter(chapter: int) -> int:
+    """``chapter`` itself when the kit has it, else a clear error."""
+    if chapter not in CHAPTERS:
+        raise ValueError(f"chapter must be one of {CHAPTERS}, got {chapter!r}")
+    return chapter
+
+
+@cache
+def chapter_data(chapter: int) -> dict:
+    """The texts of one chapter: ``exercises`` (title, task, stub, hint, messages) and ``quiz``.
+
+    Used in: ``helpers.classroom.core`` and ``helpers.classroom.quiz``.
+    """
+    return _read_yaml(DATA_DIR / f"ch{check_chapter(chapter)}.yaml")
+
+
+@lru_cache(maxsize=1)
+def common() -> dict[str, str]:
+    """Messages every exercise and quiz shares (verdicts, not attempted, calls that raised)."""
+    return _read_yaml(DATA_DIR / "common.yaml")
+
+
+def solutions(chapter: int) -> dict[str, str] | None:
+    """The reference solutions of a chapter, or None in an edition built without them.
+
+    Not cached: an instructor may add the file while a kernel runs.
+    """
+    path = SOLUTIONS_DIR / f"ch{check_chapter(chapter)}.yaml"
+    return _read_yaml(path) if path.is_file() else None
+
+
+def catalogue_strings() -> list[str]:
+    """Every translatable string of every chapter, in file order, without repeats.
+
+    Code (stubs and solutions) stays out: it is Python, not prose.
+
+    Used in: ``python -m helpers.classroom pot``.
+    """
+    found: list[str] = list(common().values())
+    for chapter in CHAPTERS:
+        data = chapter_data(chapter)
+        for exercise in data["exercises"].values():
+            found += [exercise["title"], exercise["task"], exercise["hint"]]
+            found += list(exercise.get("messages", {}).values())
+        quiz = data["quiz"]
+        found.append(quiz["title"])
+        for question in quiz["questions"]:
+            found.append(question["text"])
+            for choice in question.get("choices", {}).values():
+                found += [choice["text"], choice["explain"]]
+            found += [question[k] for k in ("right", "wrong") if k in question]
+    return list(dict.fromkeys(s for s in found if s))
+
+
+def _po_quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    lines = escaped.split("\n")
+    if len(lines) == 1:
+        return f'"{escaped}"'
+    parts = [line + "\\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    return '""\n' + "\n".join(f'"{p}"' for p in parts)
+
+
+def pot(strings: list[str]) -> str:
+    """A gettext template (``.pot``) holding ``strings``.
+
+    >>> print(pot(['Say "hi"', "two\\nlines"]))
+    msgid ""
+    msgstr ""
+    "Content-Type: text/plain; charset=UTF-8\\n"
+    <BLANKLINE>
+    msgid "Say \\"hi\\""
+    msgstr ""
+    <BLANKLINE>
+    msgid ""
+    "two\\n"
+    "lines"
+    msgstr ""
+    <BLANKLINE>
+    """
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"'
+    entries = [f'msgid {_po_quote(s)}\nmsgstr ""' for s in strings]
+    return "\n\n".join([header, *entries]) + "\n"
