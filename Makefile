@@ -17,7 +17,8 @@ STAMP := $(VENV)/.installed
 # (a Spark worker, a second training process) shares the cores; passive waiting avoids it.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: venv test lint unit notebooks course lab clean lessons stress tpu-smoke student
+.PHONY: venv test lint unit notebooks browser-test browser-tier course lab clean lessons \
+	stress tpu-smoke student
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml
@@ -35,15 +36,36 @@ lint: $(STAMP)
 	$(PY) -m nbstripout --verify notebooks/*.ipynb
 
 # Offline, on the embedded profile, as CI runs it: unit tests, doctests, the real-data tier
-# (skipped without ../shared/data) and every notebook under nbval, in both editions: the
-# instructor's (a reference solution that fails its check fails the run) and the student's.
+# (skipped without ../shared/data) and every notebook under nbval, in both editions (the
+# instructor's: a reference solution that fails its check fails the run; and the student's),
+# then the browser tier.
 test: lint student
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 COURSE_CLASSROOM_STRICT=1 $(PY) -m pytest \
-		tests helpers notebooks $(STUDENT_OUT)/*.ipynb \
+		tests helpers notebooks $(STUDENT_OUT)/*.ipynb --ignore=tests/browser \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15
+	@$(MAKE) --no-print-directory browser-tier
 
 unit: $(STAMP)
-	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests helpers
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests helpers --ignore=tests/browser
+
+# The browser tier: Run All of every notebook in JupyterLab in headless Chromium (Debian's
+# `chromium`, driven by Playwright), screenshots in build/browser/. `make test` runs it when a
+# Chromium is found and says loudly that it skipped it otherwise (CI installs one and sets
+# COURSE_BROWSER_REQUIRED=1, so there a missing Chromium fails).
+browser-test: $(STAMP)
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests/browser -rs --durations=5
+
+browser-tier: $(STAMP)
+	@if $(PY) tests/browser/tier.py --find-chromium >/dev/null; then \
+		$(MAKE) --no-print-directory browser-test; \
+	elif [ "$$COURSE_BROWSER_REQUIRED" = 1 ]; then \
+		echo "browser tier: FAILED, no Chromium found and COURSE_BROWSER_REQUIRED=1"; exit 1; \
+	else \
+		echo "================================================================================"; \
+		echo "browser tier SKIPPED: no Chromium found (apt-get install chromium, or set"; \
+		echo "CHROMIUM=/path/to/chromium). Run All in JupyterLab was NOT tested."; \
+		echo "================================================================================"; \
+	fi
 
 notebooks: $(STAMP)
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest notebooks --nbval-lax --nbval-current-env --durations=0
@@ -62,7 +84,6 @@ student: $(STAMP)
 	$(PY) -m helpers.classroom student --out $(STUDENT_OUT) $(STUDENT_FLAGS)
 
 lab: $(STAMP)
-	$(PY) -m pip install -q -e ".[dev,lab]"
 	$(VENV)/bin/jupyter lab notebooks/
 
 # 20 two-process notebook_launcher runs from a Jupyter kernel in a row, a core kept busy:
