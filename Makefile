@@ -13,12 +13,14 @@ COURSE_PROFILE ?= embedded
 STUDENT_OUT ?= build/student
 STUDENT_FLAGS ?= $(if $(SOLUTIONS),,--no-solutions)
 STAMP := $(VENV)/.installed
+# the translated chapters (make translations writes them): notebooks/<lang>/NN_name.ipynb
+TRANSLATED := $(sort $(dir $(wildcard notebooks/*/[0-9][0-9]_*.ipynb)))
 # OpenMP threads that spin while they wait slow training up to 20x when another process
 # (a Spark worker, a second training process) shares the cores; passive waiting avoids it.
 export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: venv test lint unit notebooks browser-test browser-tier course lab clean lessons \
-	stress tpu-smoke student
+	stress tpu-smoke student translations test-translations
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml
@@ -33,7 +35,7 @@ venv: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m nbstripout --verify notebooks/*.ipynb
+	$(PY) -m nbstripout --verify notebooks/*.ipynb $(wildcard notebooks/*/*.ipynb)
 
 # Offline, on the embedded profile, as CI runs it: unit tests, doctests, the real-data tier
 # (skipped without ../shared/data) and every notebook under nbval, in both editions (the
@@ -41,9 +43,17 @@ lint: $(STAMP)
 # then the browser tier.
 test: lint student
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 COURSE_CLASSROOM_STRICT=1 $(PY) -m pytest \
-		tests helpers notebooks $(STUDENT_OUT)/*.ipynb --ignore=tests/browser \
+		tests helpers notebooks/*.ipynb $(STUDENT_OUT)/*.ipynb --ignore=tests/browser \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15
 	@$(MAKE) --no-print-directory browser-tier
+
+# Every translated chapter under nbval, two notebooks at a time (--dist loadfile keeps each
+# notebook's cells on one worker, in order). Their code cells are the English ones (which
+# tests/test_translations.py checks in make test), so this is not part of make test: it
+# catches broken cell structure and language switching, after make translations.
+test-translations: $(STAMP)
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 $(PY) -m pytest -n 2 --dist loadfile \
+		$(TRANSLATED) --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=5
 
 unit: $(STAMP)
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests helpers --ignore=tests/browser
@@ -68,7 +78,7 @@ browser-tier: $(STAMP)
 	fi
 
 notebooks: $(STAMP)
-	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest notebooks --nbval-lax --nbval-current-env --durations=0
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest notebooks/*.ipynb --nbval-lax --nbval-current-env --durations=0
 
 course: $(STAMP)
 	COURSE_PROFILE=$(COURSE_PROFILE) $(PY) -m helpers.course --output $(COURSE_OUT)
@@ -82,6 +92,11 @@ lessons: $(STAMP)
 # stripped, no solution text in it or in the helpers it imports (see helpers/classroom).
 student: $(STAMP)
 	$(PY) -m helpers.classroom student --out $(STUDENT_OUT) $(STUDENT_FLAGS)
+
+# After changing an English notebook or a _("...") text: update the catalogues (changed
+# cells turn fuzzy), rebuild notebooks/<lang>/, the README's table; print the coverage.
+translations: $(STAMP)
+	$(PY) -m tools.translations
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

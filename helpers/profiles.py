@@ -31,6 +31,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
+from helpers.i18n import N_, language_note
+from helpers.i18n import gettext as _
+
 PROFILES = ("embedded", "laptop", "full")
 
 MRPC_HUB_ID = "nyu-mll/glue"
@@ -149,7 +152,7 @@ def _base_profile(name: str) -> Profile:
             ner_model=TINY_MODEL_ID,
             mrpc_train_samples=None,
             ner_train_samples=None,
-            expected="seconds per chapter on any CPU",
+            expected=N_("seconds per chapter on any CPU"),
         )
     if name == "laptop":
         small = offline_minilm_path() or SMALL_MODEL_HUB_ID
@@ -163,7 +166,7 @@ def _base_profile(name: str) -> Profile:
             # recipe each trains in a few minutes on 2 cores (see the README's timings).
             mrpc_train_samples=None,
             ner_train_samples=5000,
-            expected="2-5 minutes of training per chapter on a 2-core laptop CPU",
+            expected=N_("2-5 minutes of training per chapter on a 2-core laptop CPU"),
         )
     if name == "full":
         return Profile(
@@ -174,7 +177,7 @@ def _base_profile(name: str) -> Profile:
             ner_model="bert-base-cased",
             mrpc_train_samples=None,
             ner_train_samples=None,
-            expected="a few minutes per chapter on a GPU; hours on a CPU",
+            expected=N_("a few minutes per chapter on a GPU; hours on a CPU"),
         )
     raise ValueError(
         f"unknown profile {name!r}; choose one of {', '.join(PROFILES)} "
@@ -254,25 +257,39 @@ def banner(profile: Profile) -> str:
 
     Used in: every notebook (through ``helpers.setup``).
     """
-    lines = [f"Profile: {profile.name} ({profile.expected})."]
+    # the texts come from the learner's catalogue (helpers.i18n, COURSE_LANG)
+    lines = [
+        _("Profile: {name} ({expected}).").format(name=profile.name, expected=_(profile.expected))
+    ]
     if profile.is_toy:
         lines.append(
-            "The numbers below come from toy data and a tiny untrained model: they show that "
-            "the code works, not how well fine-tuning works. For the real thing set "
-            "COURSE_PROFILE=laptop (real data, small model) or full (the course's models) "
-            "with the Hub reachable, or COURSE_DATA_DIR to a folder of the real files."
+            _(
+                "The numbers below come from toy data and a tiny untrained model: they show that "
+                "the code works, not how well fine-tuning works. For the real thing set "
+                "COURSE_PROFILE=laptop (real data, small model) or full (the course's models) "
+                "with the Hub reachable, or COURSE_DATA_DIR to a folder of the real files."
+            )
         )
     else:
         ner = (
-            f"{profile.ner_train_samples} of the NER sentences"
+            _("{count} of the NER sentences").format(count=profile.ner_train_samples)
             if profile.ner_train_samples
-            else "all NER sentences"
+            else _("all NER sentences")
         )
         lines.append(
-            f"Data: {profile.mrpc_data} / {profile.conll_data}; models: {profile.mrpc_model} / "
-            f"{profile.ner_model}; trains on all MRPC pairs and {ner}. "
-            "Switch with COURSE_PROFILE=embedded|laptop|full."
+            _(
+                "Data: {mrpc_data} / {conll_data}; models: {mrpc_model} / {ner_model}; trains "
+                "on all MRPC pairs and {ner}. Switch with COURSE_PROFILE=embedded|laptop|full."
+            ).format(
+                mrpc_data=profile.mrpc_data,
+                conll_data=profile.conll_data,
+                mrpc_model=profile.mrpc_model,
+                ner_model=profile.ner_model,
+                ner=ner,
+            )
         )
+    if note := language_note():
+        lines.append(note)
     return "\n".join(lines)
 
 

@@ -1,0 +1,1 @@
+"""Developer tools of the kit (not installed with it): lesson-cell twins, translations."""
