@@ -1,9 +1,9 @@
 """Learner-facing texts: in data files, formatted safely, and translatable with gettext."""
 
-import struct
 import subprocess
 from pathlib import Path
 
+import polib
 import pytest
 from classroom_testing import not_strict  # noqa: F401 - an autouse fixture
 
@@ -14,47 +14,34 @@ from helpers.classroom.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def write_mo(path: Path, catalogue: dict[str, str]) -> None:
-    """A compiled gettext catalogue, in the .mo format msgfmt writes, for the test."""
-    catalogue = {"": "Content-Type: text/plain; charset=UTF-8\n", **catalogue}
-    keys = sorted(catalogue)
-    count = len(keys)
-    originals_at, translations_at, data_at = 28, 28 + 8 * count, 28 + 16 * count
-    tables: list[list[int]] = [[], []]
-    blob = b""
-    for table, items in zip(tables, (keys, [catalogue[k] for k in keys])):
-        for item in items:
-            encoded = item.encode()
-            table += [len(encoded), data_at + len(blob)]
-            blob += encoded + b"\0"
-    header = struct.pack("7I", 0x950412DE, 0, count, originals_at, translations_at, 0, data_at)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(header + struct.pack(f"{4 * count}I", *tables[0], *tables[1]) + blob)
-
-
 def test_a_catalogue_translates_feedback_and_quiz(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     messages = text.chapter_data(4)["exercises"]["first_subtoken"]["messages"]
     catalogue = {
-        text.common()["heading"]: "Übung {number}, {title}",
-        text.common()["not_yet"]: "noch nicht.",
-        messages["special"]: "Position {position} ist ein Sondertoken und bekam {got}: -100 geben.",
-        text.common()["quiz_right"]: "Frage {number}: richtig.",
+        text.common()["heading"]: "Ćwiczenie {number}, {title}",
+        text.common()["not_yet"]: "jeszcze nie.",
+        messages["special"]: "Pozycja {position} to token specjalny i dostała {got}: daj -100.",
+        text.common()["quiz_right"]: "Pytanie {number}: dobrze.",
     }
-    write_mo(tmp_path / "locale" / "de" / "LC_MESSAGES" / "classroom.mo", catalogue)
-    monkeypatch.setattr(text, "LOCALE_DIR", tmp_path / "locale")
-    monkeypatch.setenv("LANGUAGE", "de")
-    text._catalogue.cache_clear()
-    try:
-        classroom.exercises(4).first_subtoken.check(lambda labels, word_ids: [0] * len(word_ids))
-        classroom.quiz(4).answer(1, "b")
-    finally:
-        text._catalogue.cache_clear()
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "pl"}
+    for msgid, msgstr in catalogue.items():
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    (tmp_path / "translations" / "pl").mkdir(parents=True)
+    po.save(str(tmp_path / "translations" / "pl" / "runtime.po"))
+    monkeypatch.setenv("COURSE_TRANSLATIONS_DIR", str(tmp_path / "translations"))
+    monkeypatch.setenv("COURSE_LANG", "pl")
+    classroom.exercises(4).first_subtoken.check(lambda labels, word_ids: [0] * len(word_ids))
+    classroom.quiz(4).answer(1, "b")
     out = capsys.readouterr().out
-    assert "Übung 4.2" in out and "noch nicht." in out
-    assert "Position 0 ist ein Sondertoken und bekam 0" in out
-    assert "Frage 1: richtig." in out
+    assert "Ćwiczenie 4.2" in out and "jeszcze nie." in out
+    assert "Pozycja 0 to token specjalny i dostała 0" in out
+    assert "Pytanie 1: dobrze." in out
+    monkeypatch.setenv("COURSE_LANG", "en")  # the same check in English: nothing translated
+    classroom.exercises(4).first_subtoken.check(lambda labels, word_ids: [0] * len(word_ids))
+    out = capsys.readouterr().out
+    assert "Exercise 4.2" in out and "Ćwiczenie" not in out
 
 
 def test_pot_holds_every_text_once(tmp_path):

@@ -162,7 +162,9 @@ def test_notebook_check_rejects_a_changed_code_cell_or_tag(tmp_path):
     good = LAYOUT.translated_notebook("pl", LAYOUT.english_notebooks()[0].name)
     notebook = json.loads(good.read_text(encoding="utf-8"))
     code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
-    code["source"][0] = code["source"][0].replace("import", "import  ", 1)
+    edited = code["source"][0].replace("\n", "  \n", 1)  # two more bytes in the first line
+    assert edited != code["source"][0]
+    code["source"][0] = edited
     assert any("byte-identical" in p for p in compare_notebooks(english, json.dumps(notebook), nav))
     notebook = json.loads(good.read_text(encoding="utf-8"))
     notebook["cells"][0]["metadata"]["tags"] = ["skip-execution"]

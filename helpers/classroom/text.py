@@ -2,33 +2,28 @@
 
 Tasks, hints, feedback messages and quiz questions live in ``data/chN.yaml`` (and what all
 chapters share in ``data/common.yaml``), never in f-strings scattered through the checks.
-Every string goes through ``translate`` when it is shown, so a catalogue compiled into
-``locale/<lang>/LC_MESSAGES/classroom.mo`` translates it; ``python -m helpers.classroom pot``
-writes the template such a catalogue starts from. Messages are ``str.format`` templates with
-named fields, which a translator can reorder.
+Every string goes through ``translate`` when it is shown: ``helpers.i18n.gettext`` looks it
+up in the learner's language (``COURSE_LANG``, else the notebook's folder, see
+``translations/README.md``), in ``translations/<lang>/runtime.po``, which ``make translations``
+fills from ``catalogue_strings``. Messages are ``str.format`` templates with named fields, which
+a translator can reorder.
 """
 
 from __future__ import annotations
 
-import gettext
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..i18n import gettext
+
 DOMAIN = "classroom"
 PACKAGE_DIR = Path(__file__).parent
 DATA_DIR = PACKAGE_DIR / "data"
 SOLUTIONS_DIR = PACKAGE_DIR / "solutions"
-LOCALE_DIR = PACKAGE_DIR / "locale"
 CHAPTERS = (1, 2, 3, 4)
-
-
-@lru_cache(maxsize=1)
-def _catalogue() -> gettext.NullTranslations:
-    # the learner's language from LANGUAGE / LC_ALL / LC_MESSAGES / LANG; English without one
-    return gettext.translation(DOMAIN, LOCALE_DIR, fallback=True)
 
 
 def translate(message: str) -> str:
@@ -37,7 +32,7 @@ def translate(message: str) -> str:
     >>> translate("passed")
     'passed'
     """
-    return _catalogue().gettext(message) if message else message
+    return gettext(message)
 
 
 def say(template: str, **fields: Any) -> str:
