@@ -24,6 +24,7 @@ _MODULES = (
     "mrpc",
     "loops",
     "train",
+    "budget",
 )
 
 
