@@ -33,6 +33,7 @@ _MODULES = (
     "train_loop",
     "trainer_resume",
     "train",
+    "budget",
 )
 
 

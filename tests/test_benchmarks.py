@@ -1,6 +1,7 @@
 """The benchmark runs end to end (on toy data: a check of the script, not a measurement)."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,82 @@ def test_time_to_target():
     assert bench.time_to(history, {"f1": 0.95}) is None
 
 
+def test_run_key_changes_with_every_setting():
+    bench = load_benchmark()
+    spec = {"task": "mrpc", "recipe_name": "kit", "precision": "no", "seed": 1, "options": []}
+    keys = {bench.run_key(spec)}
+    for change in ({"seed": 2}, {"precision": "bf16"}, {"options": ["--lr", "1e-4"]}):
+        keys.add(bench.run_key({**spec, **change}))
+    assert len(keys) == 4
+    assert bench.run_key(dict(reversed(spec.items()))) == bench.run_key(spec)
+
+
+def test_summary_counts_the_seeds_that_reach_the_reference():
+    bench = load_benchmark()
+    runs = [
+        {
+            "name": "kit",
+            "mixed_precision": "no",
+            "seed": seed,
+            "history": [{"epoch": 1, "train_seconds": 5.0, "eval_f1": f1}],
+            "train_seconds": 5.0,
+            "train_samples_per_second": 10.0,
+            "load_mean": 1.0,
+            "cpu_share": 0.9,
+        }
+        for seed, f1 in ((1, 0.88), (2, 0.86))  # the second misses NER's 0.873
+    ]
+    (summary,) = bench.summary_rows("ner", runs)
+    assert "reached the reference scores on 1/2 seeds" in summary
+    assert "f1 0.870 ± 0.014" in summary and "min f1 0.8600" in summary
+    table = "\n".join(bench.table_rows("ner", runs))
+    assert table.count(" yes ") == 1 and table.count(" NO ") == 1
+
+
+def test_bf16_without_fast_bf16_is_skipped_with_the_reason(monkeypatch):
+    import helpers.train
+
+    bench = load_benchmark()
+    monkeypatch.setattr(helpers.train, "fast_bf16_available", lambda: False)
+    assert "no fast bf16" in bench.precision_skip_reason("bf16", allow_slow_bf16=False)
+    assert bench.precision_skip_reason("bf16", allow_slow_bf16=True) is None
+    assert bench.precision_skip_reason("no", allow_slow_bf16=False) is None
+    monkeypatch.setattr(helpers.train, "fast_bf16_available", lambda: True)
+    assert bench.precision_skip_reason("bf16", allow_slow_bf16=False) is None
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("task", ["mrpc", "ner"])
-def test_benchmark_runs_both_recipes_side_by_side(task, tmp_path, capsys):
+def test_benchmark_runs_seeds_and_precisions_side_by_side(task, tmp_path, capsys):
     bench = load_benchmark()
     out = tmp_path / "results.json"
     argv = [task, "--profile", "embedded", "--course-epochs", "1", "--max-train-samples", "32"]
-    assert bench.main([*argv, "--json", str(out), "--epochs", "1", "--variant", "--lr 1e-3"]) == 0
+    argv += ["--seeds", "1", "2", "--precisions", "no", "bf16", "--allow-slow-bf16"]
+    argv += ["--results-dir", str(tmp_path / "runs"), "--epochs", "1"]
+    assert bench.main([*argv, "--json", str(out), "--variant", "--lr 1e-3"]) == 0
     printed = capsys.readouterr().out
-    assert "course: Trainer, batch 8" in printed and "throughput" in printed
-    assert printed.count("time to the course run's final scores") == 2  # the kit and its variant
-    assert out.is_file()
+    runs = json.loads(out.read_text())
+    # the course once (first seed); the kit and its variant for each precision and seed
+    assert [(r["name"], r["seed"]) for r in runs if r["name"] == "course"] == [("course", 1)]
+    kit_runs = {(r["name"], r["mixed_precision"], r["seed"]) for r in runs if r["name"] != "course"}
+    assert kit_runs == {
+        (name, precision, seed)
+        for name in ("kit", "kit[--lr 1e-3]")
+        for precision in ("no", "bf16")
+        for seed in (1, 2)
+    }
+    assert printed.count("2 seed(s)") == 4 and "reached the reference scores on" in printed
+    assert all(0 < r["cpu_share"] <= 1.5 and r["load_mean"] >= 0 for r in runs)
+
+    # run again: every run comes from the stored results, none trains again
+    assert bench.main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "[run]" not in printed and printed.count("[cached]") == 1 + 2 * 2
+
+
+def test_doctests_of_the_benchmark():
+    import doctest
+
+    bench = load_benchmark()
+    failed, attempted = doctest.testmod(bench)
+    assert attempted > 0 and failed == 0

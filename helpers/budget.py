@@ -1,0 +1,214 @@
+"""How long a training cell takes, and how much training fits in a time budget.
+
+The figures are training samples per second of all-MiniLM-L6-v2 (the laptop profile's
+model) on 2 CPU cores, measured per task, training path and precision by
+``benchmarks/bench_paths.py`` (see the README's benchmark section). A notebook prints an
+estimate before a long training cell, and trains its repeated runs on the number of
+examples that fits their share of the chapter's time.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .profiles import Profile
+
+# (task, path, precision) -> training samples per second, all-MiniLM-L6-v2 on 2 CPU cores
+# (AMD EPYC, AVX2, no fast bf16), from benchmarks/bench_paths.py --samples 480, December
+# 2026. Paths: "trainer" (chapters 2 and 4, the kit's recipe through TrainingArguments;
+# "trainer_frozen" with frozen word embeddings), "loop" (chapter 3's plain loop), "accelerate"
+# (chapter 3's Accelerate loop, chapter 4's custom loop), "launcher2" (notebook_launcher, 2
+# processes), "script" (python -m helpers.train), "script2" (accelerate launch, 2 processes).
+# The machine was shared (load 3.5 to 8 on 2 cores): each figure is samples over CPU seconds
+# per core, the speed with the cores to itself (see the benchmark), the mean of two runs
+# where there were two. bf16 could not be measured there: estimates_for falls back to fp32.
+MEASURED_SAMPLES_PER_SECOND: dict[tuple[str, str, str], float] = {
+    ("mrpc", "trainer", "no"): 25.3,
+    ("mrpc", "trainer_frozen", "no"): 25.9,
+    ("mrpc", "loop", "no"): 17.3,
+    ("mrpc", "accelerate", "no"): 18.8,
+    ("mrpc", "launcher2", "no"): 18.3,
+    ("mrpc", "script", "no"): 31.4,
+    ("mrpc", "script2", "no"): 30.6,
+    ("ner", "trainer", "no"): 58.3,
+    ("ner", "trainer_frozen", "no"): 56.6,
+    ("ner", "accelerate", "no"): 31.7,
+    ("ner", "script", "no"): 71.6,
+}
+MEASURED_ON = "all-MiniLM-L6-v2 on 2 CPU cores"
+
+
+def samples_per_second(task: str, path: str = "trainer", precision: str = "no") -> float:
+    """The measured training samples per second of one task, path and precision.
+
+    Args:
+        task: ``"mrpc"`` or ``"ner"``.
+        path: how the chapter trains (see ``MEASURED_SAMPLES_PER_SECOND``).
+        precision: ``"no"`` (fp32) or ``"bf16"``.
+
+    Returns:
+        Samples per second (examples for MRPC, sentences for NER).
+
+    >>> samples_per_second("mrpc", "trainer", "no") > 0
+    True
+    >>> samples_per_second("mrpc", "gpu", "no")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no measured speed for task 'mrpc', path 'gpu', precision 'no'. Measured: ..."
+
+    Used in: 02_mrpc_trainer, 03_training_loop, 04_ner (through ``estimate_seconds``).
+    """
+    key = (task, path, precision)
+    if key not in MEASURED_SAMPLES_PER_SECOND:
+        known = ", ".join("/".join(k) for k in sorted(MEASURED_SAMPLES_PER_SECOND))
+        raise KeyError(
+            f"no measured speed for task {task!r}, path {path!r}, precision {precision!r}. "
+            f"Measured: {known}. Fix: pick one of these, or measure it with "
+            "benchmarks/bench_paths.py and add it to MEASURED_SAMPLES_PER_SECOND."
+        )
+    return MEASURED_SAMPLES_PER_SECOND[key]
+
+
+def estimate_seconds(
+    num_samples: int, epochs: float, task: str, precision: str = "no", path: str = "trainer"
+) -> float:
+    """Seconds of training for ``num_samples`` examples over ``epochs``, from the measured speed.
+
+    Args:
+        num_samples: training examples (MRPC pairs, NER sentences).
+        epochs: passes over them.
+        task: ``"mrpc"`` or ``"ner"``.
+        precision: ``"no"`` (fp32) or ``"bf16"``.
+        path: how the chapter trains (see ``MEASURED_SAMPLES_PER_SECOND``).
+
+    Returns:
+        Estimated training seconds on 2 CPU cores (model loading and evaluation excluded).
+
+    >>> speed = samples_per_second("mrpc", "trainer", "no")
+    >>> estimate_seconds(100, 2, "mrpc") == 200 / speed
+    True
+
+    Used in: 02_mrpc_trainer, 03_training_loop, 04_ner.
+    """
+    if num_samples < 0 or epochs < 0:
+        raise ValueError(
+            f"num_samples and epochs must be >= 0, got {num_samples} and {epochs}. Fix: pass "
+            "the number of training examples and of passes over them."
+        )
+    return num_samples * epochs / samples_per_second(task, path, precision)
+
+
+def samples_within(
+    seconds: float,
+    epochs: float,
+    task: str,
+    precision: str = "no",
+    path: str = "trainer",
+    available: int | None = None,
+) -> int:
+    """How many training examples fit ``seconds`` of training over ``epochs`` (at least 1 batch).
+
+    Args:
+        seconds: the time budget for the training (evaluation excluded).
+        epochs: passes over the examples.
+        task, precision, path: as for ``estimate_seconds``.
+        available: the examples there are; the result never exceeds it.
+
+    Returns:
+        A number of examples, at least 16 (one batch) and at most ``available``.
+
+    >>> speed = samples_per_second("ner", "trainer", "no")
+    >>> samples_within(60, 2, "ner") == math.floor(60 * speed / 2)
+    True
+    >>> samples_within(3600, 1, "mrpc", available=3668)
+    3668
+    >>> samples_within(0.01, 1, "mrpc")
+    16
+
+    Used in: 03_training_loop (the repeats' subset), 04_ner.
+    """
+    if seconds <= 0 or epochs <= 0:
+        raise ValueError(
+            f"seconds and epochs must be > 0, got {seconds} and {epochs}. Fix: pass the "
+            "training time you allow and the passes over the data."
+        )
+    fit = max(16, math.floor(seconds * samples_per_second(task, path, precision) / epochs))
+    return min(fit, available) if available is not None else fit
+
+
+def estimates_apply(profile: Profile) -> bool:
+    """Whether the measured speeds describe this profile and machine (MiniLM, no GPU).
+
+    Used in: ``training_estimate``.
+    """
+    import torch
+
+    from helpers.profiles import SMALL_MODEL_HUB_ID, offline_minilm_path
+
+    minilm = {SMALL_MODEL_HUB_ID, offline_minilm_path()}
+    models = {profile.mrpc_model, profile.ner_model}
+    return profile.name == "laptop" and models <= minilm and not torch.cuda.is_available()
+
+
+def training_estimate(
+    profile: Profile,
+    num_samples: int,
+    epochs: float,
+    task: str,
+    precision: str = "no",
+    path: str = "trainer",
+    how_to_shorten: str = "",
+) -> str:
+    """The line a notebook prints before a training cell: its estimated time and how to cut it.
+
+    Args:
+        profile: the active profile (``helpers.setup()``).
+        num_samples, epochs, task, precision, path: as for ``estimate_seconds``.
+        how_to_shorten: what the learner can change, e.g. "set COURSE_NUM_SAMPLES=2000".
+
+    Returns:
+        One or two sentences; without measured figures for this profile or machine, says so.
+
+    Used in: 02_mrpc_trainer, 03_training_loop, 04_ner.
+    """
+    what = f"{num_samples} examples x {epochs:g} epochs"
+    if profile.is_toy:
+        return f"Training {what}: a few seconds (toy data, tiny model)."
+    if not estimates_apply(profile):
+        return (
+            f"Training {what}: no measured speed for this model and machine (the kit's "
+            f"figures are for {MEASURED_ON})."
+        )
+    measured = (task, path, precision) in MEASURED_SAMPLES_PER_SECOND
+    # no bf16 figure: the fp32 one bounds the time (fast bf16 only makes training faster)
+    used = precision if measured else "no"
+    seconds = estimate_seconds(num_samples, epochs, task, used, path)
+    speed = samples_per_second(task, path, used)
+    line = (
+        f"Training {what}: {'about' if measured else 'at most'} {format_duration(seconds)} on "
+        f"{MEASURED_ON} ({'bf16' if used == 'bf16' else 'fp32'}, {speed:.0f} samples/s "
+        "measured); less with more cores."
+    )
+    return f"{line} To shorten it: {how_to_shorten}." if how_to_shorten else line
+
+
+def format_duration(seconds: float) -> str:
+    """Seconds as a learner reads them.
+
+    >>> format_duration(42.4)
+    '42 s'
+    >>> format_duration(185)
+    '3.1 min'
+
+    Used in: ``training_estimate``.
+    """
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+__all__ = [
+    "MEASURED_SAMPLES_PER_SECOND",
+    "estimate_seconds",
+    "samples_per_second",
+    "samples_within",
+    "training_estimate",
+]
