@@ -15,7 +15,7 @@ from pathlib import Path
 
 import helpers
 from helpers.data import load_mrpc
-from helpers.metrics import load_metric
+from helpers.metrics import metric_source
 from helpers.mrpc import tokenize_function
 
 
@@ -58,6 +58,7 @@ def training_function(
     Used in: 03_training_loop (the notebook's cell is this function's twin, launched on 2
     processes).
     """
+    import evaluate
     import torch
     from accelerate import Accelerator
     from accelerate.utils import set_seed
@@ -135,7 +136,7 @@ def training_function(
             train_losses.append(loss.item())
     progress_bar.close()
 
-    metric = load_metric("glue", "mrpc")
+    metric = evaluate.load(metric_source("glue"), "mrpc")  # the Hub's module, or the kit's
     eval_samples = 0
     model.eval()
     for batch in eval_dataloader:
