@@ -79,7 +79,7 @@ def _reference_accuracy(model: Any, dataloader: Any, flat: bool = False) -> floa
     correct = total = 0
     for batch in dataloader:
         batch = {k: v.to(model.device) for k, v in batch.items()}
-        with torch.inference_mode():
+        with torch.no_grad():
             logits = model(**batch).logits
         predictions = logits.argmax() if flat else logits.argmax(dim=-1)
         correct += int((predictions == batch["labels"]).sum())

@@ -50,7 +50,7 @@ def accuracy(model: Any, tokenizer: Any, dataset: Any, batch_size: int = 64) -> 
             rows = dataset[start : start + batch_size]
             inputs = tokenizer(rows["sentence"], truncation=True, padding=True, return_tensors="pt")
             inputs = {k: v.to(model.device) for k, v in inputs.items()}
-            with torch.inference_mode():
+            with torch.no_grad():
                 predictions = model(**inputs).logits.argmax(dim=-1).cpu()
             correct += int((predictions == torch.tensor(rows["label"])).sum())
     finally:
