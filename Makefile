@@ -13,6 +13,8 @@ COURSE_PROFILE ?= embedded
 STUDENT_OUT ?= build/student
 STUDENT_FLAGS ?= $(if $(SOLUTIONS),,--no-solutions)
 STAMP := $(VENV)/.installed
+# pytest workers of make test (pytest-xdist); 1 runs everything in one process, in order
+TEST_WORKERS ?= 3
 # the translated chapters (make translations writes them): notebooks/<lang>/NN_name.ipynb
 TRANSLATED := $(sort $(dir $(wildcard notebooks/*/[0-9][0-9]_*.ipynb)))
 # OpenMP threads that spin while they wait slow training up to 20x when another process
@@ -41,16 +43,21 @@ lint: $(STAMP)
 # (skipped without ../shared/data) and every notebook under nbval, in both editions (the
 # instructor's: a reference solution that fails its check fails the run; and the student's),
 # then the browser tier.
+# TEST_WORKERS pytest workers (--dist loadfile: a notebook's cells, and a test module's tests,
+# stay on one worker, in order): the notebooks' kernels and the launched processes wait as
+# much as they compute, so on 2 cores three at a time finish first. The translated chapters
+# run here too.
 test: lint student
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 COURSE_CLASSROOM_STRICT=1 $(PY) -m pytest \
-		tests helpers notebooks/*.ipynb $(STUDENT_OUT)/*.ipynb --ignore=tests/browser \
+		-n $(TEST_WORKERS) --dist loadfile tests helpers notebooks/*.ipynb $(STUDENT_OUT)/*.ipynb \
+		$(TRANSLATED) --ignore=tests/browser \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15
 	@$(MAKE) --no-print-directory browser-tier
 
-# Every translated chapter under nbval, two notebooks at a time (--dist loadfile keeps each
-# notebook's cells on one worker, in order). Their code cells are the English ones (which
-# tests/test_translations.py checks in make test), so this is not part of make test: it
-# catches broken cell structure and language switching, after make translations.
+# Every translated chapter under nbval, two notebooks at a time, offline on the embedded
+# profile; each prints the kit's texts in its own language. Their code cells are the English
+# ones (which tests/test_translations.py checks); this catches broken cell structure, tags and
+# parameter cells. make test runs them with the rest; this target alone, after make translations.
 test-translations: $(STAMP)
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 $(PY) -m pytest -n 2 --dist loadfile \
 		$(TRANSLATED) --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=5
@@ -59,11 +66,12 @@ unit: $(STAMP)
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests helpers --ignore=tests/browser
 
 # The browser tier: Run All of every notebook in JupyterLab in headless Chromium (Debian's
-# `chromium`, driven by Playwright), screenshots in build/browser/. `make test` runs it when a
+# `chromium`, driven by Playwright), two notebooks at a time (a server and a browser per
+# pytest-xdist worker), screenshots in build/browser/. `make test` runs it when a
 # Chromium is found and says loudly that it skipped it otherwise (CI installs one and sets
 # COURSE_BROWSER_REQUIRED=1, so there a missing Chromium fails).
 browser-test: $(STAMP)
-	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest tests/browser -rs --durations=5
+	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded $(PY) -m pytest -n 2 tests/browser -rs --durations=5
 
 browser-tier: $(STAMP)
 	@if $(PY) tests/browser/tier.py --find-chromium >/dev/null; then \

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from datasets import Dataset, DatasetDict, load_dataset, load_dataset_builder
 
-from helpers.profiles import MRPC_HUB_ID, Profile, get_profile, is_local, require_hub
+from helpers.i18n import gettext as _
+from helpers.profiles import (
+    EMBEDDED_DIR,
+    MRPC_HUB_ID,
+    Profile,
+    get_profile,
+    hub_reachable,
+    is_local,
+    require_hub,
+)
 from helpers.schema import (
     CHUNK_NAMES,
     MRPC_LABELS,
@@ -229,18 +238,39 @@ def read_sst2_file(path: str | Path) -> dict[str, list]:
     return columns
 
 
+# the toy SST-2 shipped with the kit (the embedded profile reads it beside its MRPC)
+EMBEDDED_SST2 = EMBEDDED_DIR / "glue"
+
+
 def sst2_source(profile: Profile) -> str:
     """Where a profile reads SST-2: beside its MRPC (the embedded GLUE folder or the Hub's GLUE
-    repository), or ``COURSE_DATA_DIR/SST-2`` when that folder exists.
+    repository), or ``COURSE_DATA_DIR/SST-2`` when that folder exists. Without either (the
+    real files of MRPC and CoNLL in ``COURSE_DATA_DIR``, no SST-2, no Hub), the SST-2
+    exercises fall back to the kit's toy reviews and say so, rather than stop Run All.
 
-    Used in: ``load_sst2``.
+    Used in: ``load_sst2``, ``helpers.classroom.sst2.target``.
     """
     if profile.is_toy:
         return profile.mrpc_data
     base = os.environ.get("COURSE_DATA_DIR")
     if base and (Path(base).expanduser() / "SST-2").is_dir():
         return str(Path(base).expanduser() / "SST-2")
+    if not hub_reachable():
+        _say_once(
+            _(
+                "SST-2: no SST-2/ folder in COURSE_DATA_DIR and no Hub, so the SST-2 exercises "
+                "use the kit's toy reviews (and their target). For the real data, put GLUE's "
+                "SST-2 folder (train.tsv, dev.tsv) in COURSE_DATA_DIR."
+            )
+        )
+        return str(EMBEDDED_SST2)
     return profile.mrpc_data if not is_local(profile.mrpc_data) else MRPC_HUB_ID
+
+
+def _say_once(message: str, said: set[str] = set()) -> None:  # noqa: B006 - the memory
+    if message not in said:
+        said.add(message)
+        print(message)
 
 
 def load_sst2(source: str | None = None) -> DatasetDict:
@@ -327,7 +357,7 @@ def read_conll_file(path: str | Path) -> dict[str, list]:
     columns: dict[str, list] = {
         k: [] for k in ("id", "tokens", "pos_tags", "chunk_tags", "ner_tags")
     }
-    for _, rows in iter_conll_sentences(path):
+    for _start, rows in iter_conll_sentences(path):
         tags: dict[str, list[int]] = {"pos": [], "chunk": [], "ner": []}
         for row in rows:
             *fields, line = row

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ def load_benchmark():
         "bench_train", ROOT / "benchmarks" / "bench_train.py"
     )
     module = importlib.util.module_from_spec(spec)
+    # registered under its name, as an import would: doctest finds a function's examples only
+    # in the module that sys.modules names for it (bench_paths imports bench_train too)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -2,6 +2,7 @@ from collections import Counter
 
 import pytest
 
+import helpers.data
 from helpers.data import (
     DataFormatError,
     bytes2human,
@@ -289,6 +290,7 @@ def test_sst2_from_the_hub_offline_is_a_clear_error():
 
 def test_sst2_source_follows_the_profile(tmp_path, monkeypatch):
     assert sst2_source(get_profile("embedded")) == str(EMBEDDED_DIR / "glue")
+    monkeypatch.setattr(helpers.data, "hub_reachable", lambda: True)
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
     assert sst2_source(get_profile("laptop")) == "nyu-mll/glue"
     write_mrpc(tmp_path / "mrpc")
@@ -297,3 +299,26 @@ def test_sst2_source_follows_the_profile(tmp_path, monkeypatch):
     assert sst2_source(get_profile("full")) == "nyu-mll/glue"
     write_sst2(tmp_path / "SST-2")
     assert sst2_source(get_profile("full")) == str(tmp_path / "SST-2")
+
+
+def test_sst2_offline_without_its_files_falls_back_to_the_toy_reviews(
+    tmp_path, monkeypatch, capsys
+):
+    """Real MRPC files, no SST-2 folder, no Hub: the exercises get the toy reviews and their
+    target, with one message that says how to get the real data; never a Hub error."""
+    from helpers.classroom import sst2
+
+    write_mrpc(tmp_path / "mrpc")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "laptop")
+    monkeypatch.setattr(helpers.data, "hub_reachable", lambda: False)
+    assert sst2_source(get_profile("laptop")) == str(helpers.data.EMBEDDED_SST2)
+    assert sst2_source(get_profile("laptop")) == str(helpers.data.EMBEDDED_SST2)
+    said = capsys.readouterr().out
+    assert said.count("SST-2 folder (train.tsv, dev.tsv) in COURSE_DATA_DIR") == 1
+    assert len(load_sst2()["validation"]) == len(
+        load_sst2(str(EMBEDDED_DIR / "glue"))["validation"]
+    )
+    assert sst2.target() == sst2.TARGETS["embedded"]
+    write_sst2(tmp_path / "SST-2")  # with the real files, the laptop target holds
+    assert sst2.target() == sst2.TARGETS["laptop"]

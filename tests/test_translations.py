@@ -412,3 +412,36 @@ def test_features_are_found_outside_code():
     found = features("Run `echo $HOME` and see <https://hf.co>, <b>bold</b>.")
     assert found["code"] == ["`echo $HOME`"] and found["formulas"] == []
     assert found["links"] == ["https://hf.co"] and found["html"] == ["</b>", "<b>"]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_a_translated_notebook_prints_in_its_language(lang, monkeypatch):
+    """Chapter 2's first three code cells, run in a kernel started in notebooks/<lang>/ as
+    Jupyter and nbval start it (no COURSE_LANG), print the profile banner from that
+    language's runtime.po; the same cells from notebooks/ print it in English."""
+    import nbclient
+    import nbformat
+
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    monkeypatch.setenv("COURSE_PROFILE", "embedded")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    english = "Profile: {name} ({expected})."
+    translated = polib.pofile(str(ROOT / "translations" / lang / "runtime.po")).find(english)
+    assert translated is not None and translated.translated() and "fuzzy" not in translated.flags
+
+    def banner(folder: Path) -> str:
+        notebook = nbformat.read(folder / "02_mrpc_trainer.ipynb", as_version=4)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"][:3]
+        assert "helpers.setup()" in code[-1].source  # the cell that prints the banner
+        notebook.cells = code
+        client = nbclient.NotebookClient(
+            notebook, timeout=120, resources={"metadata": {"path": str(folder)}}
+        )
+        client.execute()
+        return "".join(out.get("text", "") for out in code[-1].outputs)
+
+    start = translated.msgstr.split("{name}")[0]
+    assert start and start not in english
+    assert start in banner(ROOT / "notebooks" / lang)
+    if lang == TRANSLATED[0]:  # one English run is enough to show the switch
+        assert "Profile: embedded" in banner(ROOT / "notebooks")

@@ -23,8 +23,9 @@ def element_labels(r: Checker, answer: Any, raw_datasets: Any) -> None:
         return feature.int2str(raw_datasets[split][index]["label"])
 
     if answer[0] != name("train", 15):
-        key = "off_by_one" if answer[0] == name("train", 16) else "train_wrong"
-        r.wrong(key, split="train", index=15)
+        # counted from 1, "element 15" is the 15th row: raw_datasets["train"][14]
+        key = "off_by_one" if answer[0] == name("train", 14) else "train_wrong"
+        r.wrong(key, split="train", index=15, wrong=14)
     r.ok("train_ok")
     if answer[1] != name("validation", 87):
         wrong_split = answer[1] == name("train", 87)

@@ -110,10 +110,10 @@ def test_rejects_widgets_when_the_widget_extension_is_off(tier, tmp_path):
 
 def test_names_the_cell_running_when_the_timeout_hits(tier, tmp_path):
     _, problems = run_problems(
-        tier, tmp_path, "stuck", "x = 1", "import time\ntime.sleep(600)", "y = 2", timeout=40
+        tier, tmp_path, "stuck", "x = 1", "import time\ntime.sleep(600)", "y = 2", timeout=20
     )
     assert problems[0] == (
-        "Run All did not finish within 40 s: it stopped while cell 1 (code cell 2) "
+        "Run All did not finish within 20 s: it stopped while cell 1 (code cell 2) "
         "`import time` was running"
     )
 
