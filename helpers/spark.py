@@ -61,7 +61,7 @@ def local_threads(master: str) -> int | None:
     return (os.cpu_count() or 1) if threads == "*" else int(threads)
 
 
-# errors only, no start-up banner: see the file
+# warnings and errors only, no start-up banner: see the file
 LOG4J2_FILE = Path(__file__).with_name("spark_log4j2.properties")
 
 
@@ -91,7 +91,7 @@ def spark_conf(master: str) -> dict[str, str]:
             # no web UI port to clash with another notebook's session
             "spark.ui.enabled": "false",
             # the quick JIT tier only: starts seconds sooner; short local jobs never need more;
-            # and the kit's log settings: errors only, no start-up banner in the notebook
+            # and the kit's log settings: warnings and errors only, no start-up banner
             "spark.driver.extraJavaOptions": (
                 f"-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile=file:{LOG4J2_FILE}"
             ),
