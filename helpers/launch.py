@@ -274,7 +274,8 @@ def launch_watchdog(timeout: float | None = None):
     Sets ``COURSE_LAUNCH_DIR`` (inherited by the processes, forked or started as commands)
     and ``COURSE_START_TIMEOUT``, then watches what the processes' ``StartupWatchdog`` report.
     If they have not all started within the timeout (plus 20 s for their own watchdog to
-    speak first), it kills the processes this process started and raises
+    speak first), it kills the processes this process started since the launch began (not
+    older children, such as a Spark JVM of the same kernel) and raises
     ``LaunchStalledError`` naming the stalled step. Once they have started, it stops
     watching: a long training is not a stall. Also calls ``make_fork_safe()``.
 
@@ -286,6 +287,8 @@ def launch_watchdog(timeout: float | None = None):
     saved = {k: os.environ.get(k) for k in (LAUNCH_DIR_ENV, START_TIMEOUT_ENV)}
     os.environ.update({LAUNCH_DIR_ENV: str(folder), START_TIMEOUT_ENV: str(seconds)})
     stop, verdict = threading.Event(), []
+    # children from before the launch are not the launch's: a stall must not kill them
+    older = set(descendants(os.getpid()))
 
     def watch() -> None:
         deadline = time.monotonic() + seconds + LAUNCHER_GRACE_S
@@ -298,7 +301,8 @@ def launch_watchdog(timeout: float | None = None):
                 verdict.append(_verdict(statuses, seconds))
                 if time.monotonic() > deadline:
                     for pid in descendants(os.getpid()):
-                        _kill(pid)
+                        if pid not in older:
+                            _kill(pid)
                 return
 
     thread = threading.Thread(target=watch, daemon=True, name="launch-watchdog")

@@ -1,6 +1,7 @@
 """Launches never hang: stalled start-ups end with an error naming the step, and forks are safe."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -85,6 +86,23 @@ def test_the_launcher_side_ends_a_launch_whose_processes_never_report(tmp_path):
             subprocess.run([sys.executable, "-c", "import time; time.sleep(600)"], timeout=300)
     assert time.monotonic() - start < 1 + 20 + 10
     assert "COURSE_LAUNCH_DIR" not in os.environ  # restored
+
+
+def test_a_stalled_launch_kills_its_own_processes_not_older_children():
+    """A child started before the launch (a Spark JVM in the same kernel, say) survives the
+    stall; the launch's stuck process does not."""
+    older = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        with pytest.raises(LaunchStalledError):
+            with launch_watchdog(timeout=1):
+                stuck = subprocess.run(
+                    [sys.executable, "-c", "import time; time.sleep(600)"], timeout=300
+                )
+        assert older.poll() is None  # still running
+    finally:
+        older.kill()
+        older.wait(timeout=30)
+    assert stuck.returncode == -signal.SIGKILL  # the launch's own process was ended
 
 
 def test_the_launcher_side_lets_a_good_launch_through(tmp_path):

@@ -103,9 +103,11 @@ def test_java_home_alone_is_enough(monkeypatch, tmp_path):
 # --------------------------------------------------------------------------- one local session
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark():
-    """One session for the whole run: starting Spark takes seconds."""
+    """One session for this module's tests: starting Spark takes seconds. Stopped when they end
+    (not when the pytest worker ends), so that no later test in the same worker, such as one
+    that ends a launch's child processes, can take the JVM down under a live session."""
     try:
         check_java()
     except RuntimeError as error:
