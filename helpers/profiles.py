@@ -166,7 +166,7 @@ def _base_profile(name: str) -> Profile:
             # recipe each trains in a few minutes on 2 cores (see the README's timings).
             mrpc_train_samples=None,
             ner_train_samples=5000,
-            expected=N_("5-9 minutes of training per chapter on a 2-core laptop CPU (fp32)"),
+            expected=N_("about 5 minutes per chapter on a 2-core laptop CPU (fp32)"),
         )
     if name == "full":
         return Profile(
