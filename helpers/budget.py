@@ -22,11 +22,12 @@ from .profiles import Profile
 # helpers.train), "script2" (accelerate launch, 2 processes). Each figure is the benchmark's
 # estimate for the cores alone (samples over CPU seconds per core) where the path kept the
 # cores busy (cpu share 0.9 and more); the one-process script's NER figure is the plain
-# measurement (a lower bound). The full runs the chapters make
-# on the laptop profile (frozen word embeddings; the script of chapter 3) are the wall-clock
-# speeds of those runs themselves, Run All alone, evaluation time taken out (December 2026):
-# the figures measured on 480 samples had promised them 10-20% too little time. bf16 was not
-# measured here: estimates_for falls back to fp32.
+# measurement (a lower bound). The paths of the chapters' full runs on the laptop profile
+# (MRPC and NER trainer_frozen, MRPC script) are the wall-clock speeds of those runs
+# themselves, Run All alone, evaluation time taken out (December 2026): the figures measured
+# on 480 samples had promised them 10-20% too little time. bf16 (on a CPU with AVX512-BF16)
+# was measured for the script only, by benchmarks/bench_train.py over 3 seeds; without a bf16
+# figure the estimate takes the fp32 one, an upper bound.
 MEASURED_SAMPLES_PER_SECOND: dict[tuple[str, str, str], float] = {
     ("mrpc", "trainer", "no"): 44.1,
     ("mrpc", "trainer_frozen", "no"): 40.2,
@@ -34,6 +35,7 @@ MEASURED_SAMPLES_PER_SECOND: dict[tuple[str, str, str], float] = {
     ("mrpc", "accelerate", "no"): 26.0,
     ("mrpc", "launcher2", "no"): 24.0,
     ("mrpc", "script", "no"): 41.4,
+    ("mrpc", "script", "bf16"): 113.0,
     ("mrpc", "script2", "no"): 39.6,
     ("ner", "trainer", "no"): 60.1,
     ("ner", "trainer_frozen", "no"): 85.0,
