@@ -30,7 +30,7 @@ from pathlib import Path
 import polib
 
 from tools.translations import RUNTIME, Layout
-from tools.translations.terms import prose
+from tools.translations.terms import IDENTIFIER, prose
 
 # The most Latin-script prose a catalogue may keep, in percent of its prose letters.
 LIMITS = {"pl": 1.0, "ru": 1.0, "ja": 2.0, "zh_Hans": 4.0, "hi": 2.0}
@@ -78,7 +78,6 @@ KEPT = {
     "checkpoints epoch epochs hub pipeline notebook",
     "hi": "logits repo",
 }
-IDENTIFIER = re.compile(r"[A-Za-z]*[_0-9.=/\\@#:\[\]()-][\w.=/\\@#:\[\]()-]*|[a-z]+[A-Z]\w*|[A-Z]{2,}s?")
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:'[a-z]+)?")
 # quoted text (example sentences, error messages) is data when the English holds it as is
 QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|„([^”\n]+)”|«([^»\n]+)»|「([^」\n]+)」')

@@ -31,6 +31,11 @@ from tools.translations import RUNTIME, Layout
 from tools.translations.markdown import AUTOLINK, BARE_URL, CODE_SPAN, FENCE, FORMULA, HTML_TAG
 
 LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+# a name written as code without backticks (the runtime texts): model(**batch), num_labels=2
+IDENTIFIER = re.compile(
+    r"(?=[\w.=/\\@#:\[\]()-]*[A-Za-z_])[A-Za-z]*[_0-9.=/\\@#:\[\]()-][\w.=/\\@#:\[\]()-]*"
+    r"|[a-z]+[A-Z]\w*|[A-Z]{2,}s?"
+)
 FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 # Latin and Cyrillic words need word boundaries; Han, kana and Devanagari match as written
 ALPHABETIC = re.compile(r"[A-Za-zÀ-žА-яЁё]")
@@ -45,6 +50,11 @@ def prose(text: str) -> str:
     for pattern in (FENCE, CODE_SPAN, FORMULA, AUTOLINK, LINK_TARGET, BARE_URL, HTML_TAG, FIELD):
         text = pattern.sub(" ", text)
     return text
+
+
+def words(text: str) -> str:
+    """``prose(text)`` without the names written as code (``model(**batch)``, ``lr=2e-5``)."""
+    return IDENTIFIER.sub(" ", prose(text))
 
 
 def _compile(pattern: str) -> re.Pattern:
@@ -131,7 +141,7 @@ def entries(layout: Layout, lang: str) -> list[tuple[str, polib.POEntry, str]]:
                 continue
             text = entry.msgstr or "\n".join((entry.msgstr_plural or {}).values())
             if text:
-                found.append((f"translations/{lang}/{stem}.po", entry, prose(text)))
+                found.append((f"translations/{lang}/{stem}.po", entry, words(text)))
     return found
 
 
