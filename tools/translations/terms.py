@@ -36,6 +36,27 @@ IDENTIFIER = re.compile(
     r"(?=[\w.=/\\@#:\[\]()-]*[A-Za-z_])[A-Za-z]*[_0-9.=/\\@#:\[\]()-][\w.=/\\@#:\[\]()-]*"
     r"|[a-z]+[A-Z]\w*|[A-Z]{2,}s?"
 )
+# sentence punctuation after a word (so that "kernel." is a word, and "x.y" a name)
+
+
+def _unwrap(match: re.Match) -> str:
+    # "(zbiór" and "danych)" are words in brackets; "model(**batch)" stays a name
+    token = match.group(0)
+    if len(token) == 1 and token in ".,;:!?":
+        return " "
+    if token.startswith(("(", "[")) and not any(c in token[1:] for c in "()[]"):
+        token = " " + token[1:]
+    if token.endswith((")", "]")) and not any(c in token[:-1] for c in "()[]"):
+        token = token[:-1] + " "
+    return token
+
+
+def _sentence(text: str) -> str:
+    """``text`` with sentence punctuation and brackets around words set aside."""
+    text = re.sub(r"[.,;:!?](?=\s|$)", " ", text)
+    return re.sub(r"\S+", _unwrap, text)
+
+
 FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 # Latin and Cyrillic words need word boundaries; Han, kana and Devanagari match as written
 ALPHABETIC = re.compile(r"[A-Za-zÀ-žА-яЁё]")
@@ -45,7 +66,7 @@ def prose(text: str) -> str:
     """``text`` with what a translator must not translate set aside: code, links, HTML, fields.
 
     >>> prose("Run `tokenizer(x)` on [the data](https://hf.co/x) <br> with {n} rows")
-    'Run   on [the data]   with   rows'
+    'Run   on [the data    with   rows'
     """
     for pattern in (FENCE, CODE_SPAN, FORMULA, AUTOLINK, LINK_TARGET, BARE_URL, HTML_TAG, FIELD):
         text = pattern.sub(" ", text)
@@ -54,12 +75,12 @@ def prose(text: str) -> str:
 
 def words(text: str) -> str:
     """``prose(text)`` without the names written as code (``model(**batch)``, ``lr=2e-5``)."""
-    return IDENTIFIER.sub(" ", prose(text))
+    return IDENTIFIER.sub(" ", _sentence(prose(text)))
 
 
 def _compile(pattern: str) -> re.Pattern:
     if ALPHABETIC.match(pattern):
-        pattern = rf"(?<![\wÀ-žА-яЁё-]){pattern}"
+        pattern = rf"(?<![A-Za-z0-9_À-žА-яЁё-]){pattern}"
     return re.compile(pattern, re.IGNORECASE)
 
 
