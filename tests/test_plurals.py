@@ -80,7 +80,7 @@ def test_every_plural_entry_has_each_form_of_its_language(lang, forms):
 
 
 COUNTED = re.compile(
-    r"\{\w+\} (?:\[SEP\] )?(?:rows|examples|pairs|tokens|names|labels|sentences|epochs|steps|ids|batches)\b"
+    r"\{\w+\} (?:\[SEP\] )?(?:rows|examples|pairs|tokens|names|labels|sentences|epochs|steps|ids|batches|lines|sub-tokens|outputs)\b"
 )
 
 
