@@ -150,7 +150,7 @@ def _polish(word: str) -> bool:
 POLISH_HOMOGRAPHS = set(
     "a i o w z na do to nie od po we ze za problem test testy start status plan minimum "
     "maksimum format program system same sam folder folderu go offline online argument "
-    "argumentem tensor tensora element elementy hash skrypt pasek".split()
+    "argumentem tensor tensora element elementy hash skrypt pasek by".split()
 )
 
 
