@@ -20,9 +20,13 @@ Untranslated and fuzzy entries print the English text.
 
 from __future__ import annotations
 
+import gettext as stdlib_gettext
 import os
+import re
 import sys
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -151,15 +155,67 @@ def translations_dir() -> Path:
     return Path(os.environ.get("COURSE_TRANSLATIONS_DIR") or TRANSLATIONS_DIR)
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """One language's up-to-date translations: plain messages, plural ones, and the rule."""
+
+    messages: dict[str, str]
+    # (singular, plural) -> the forms, in the order of the language's Plural-Forms
+    plurals: dict[tuple[str, str], list[str]]
+    plural: Callable[[int], int]
+
+
+def plural_rule(header: str | None) -> Callable[[int], int]:
+    """The index of the plural form for a count, from a catalogue's ``Plural-Forms`` header.
+
+    >>> polish = plural_rule("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && "
+    ...     "(n%100<10 || n%100>=20) ? 1 : 2);")
+    >>> [polish(n) for n in (1, 2, 5, 12, 21, 22, 25)]
+    [0, 1, 2, 2, 2, 1, 2]
+    >>> plural_rule(None)(1), plural_rule(None)(2)
+    (0, 1)
+
+    Used in: ``ngettext`` (every message with a count).
+    """
+    match = re.search(r"plural\s*=\s*([^;]+)", header or "")
+    if not match:
+        return lambda n: int(n != 1)  # English, and what gettext assumes without a header
+    # gettext's own translator of the C expression (it accepts nothing but arithmetic on n)
+    return stdlib_gettext.c2py(match.group(1).strip())
+
+
 @lru_cache(maxsize=32)
-def _read_catalogue(path: Path, mtime_ns: int) -> dict[str, str]:
+def _read_catalogue(path: Path, mtime_ns: int) -> Catalogue:
     import polib
 
-    return {
-        entry.msgid: entry.msgstr
-        for entry in polib.pofile(str(path))
-        if entry.msgstr and not entry.fuzzy and not entry.obsolete
-    }
+    messages: dict[str, str] = {}
+    plurals: dict[tuple[str, str], list[str]] = {}
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.fuzzy or entry.obsolete:
+            continue
+        if entry.msgid_plural:
+            forms = [entry.msgstr_plural.get(i, "") for i in sorted(entry.msgstr_plural)]
+            if forms and all(forms):
+                plurals[entry.msgid, entry.msgid_plural] = forms
+        elif entry.msgstr:
+            messages[entry.msgid] = entry.msgstr
+    return Catalogue(messages, plurals, plural_rule(po.metadata.get("Plural-Forms")))
+
+
+def _catalogue(lang: str, domain: str = RUNTIME_DOMAIN) -> Catalogue | None:
+    if lang == DEFAULT_LANG:
+        return None
+    path = translations_dir() / lang / f"{domain}.po"
+    if not path.is_file():
+        _warn_once(
+            f"file:{path}",
+            f"no catalogue {path} for COURSE_LANG={lang!r}: printed texts stay in English. "
+            "Fix: run from a clone of the kit, or point COURSE_TRANSLATIONS_DIR at its "
+            "translations/ folder.",
+        )
+        return None
+    return _read_catalogue(path, path.stat().st_mtime_ns)
 
 
 def catalogue(lang: str, domain: str = RUNTIME_DOMAIN) -> dict[str, str]:
@@ -170,18 +226,8 @@ def catalogue(lang: str, domain: str = RUNTIME_DOMAIN) -> dict[str, str]:
 
     Used in: ``gettext`` and ``tools/translations`` (the notebooks' markers).
     """
-    if lang == DEFAULT_LANG:
-        return {}
-    path = translations_dir() / lang / f"{domain}.po"
-    if not path.is_file():
-        _warn_once(
-            f"file:{path}",
-            f"no catalogue {path} for COURSE_LANG={lang!r}: printed texts stay in English. "
-            "Fix: run from a clone of the kit, or point COURSE_TRANSLATIONS_DIR at its "
-            "translations/ folder.",
-        )
-        return {}
-    return _read_catalogue(path, path.stat().st_mtime_ns)
+    found = _catalogue(lang, domain)
+    return found.messages if found else {}
 
 
 def gettext(message: str) -> str:
@@ -198,6 +244,26 @@ def gettext(message: str) -> str:
 
 
 _ = gettext
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message with a count ``n`` in the learner's language (gettext's ngettext).
+
+    Polish and Russian have three forms (1, 2-4, 5+, with 21, 22, 25 following their last
+    digits), Hindi two, Japanese and Chinese one; the catalogue's ``Plural-Forms`` header
+    says which form a count takes. Untranslated: English, ``singular`` for 1.
+
+    >>> ngettext("{n} row", "{n} rows", 2).format(n=2)
+    '2 rows'
+
+    Used in: the classroom's messages with a count, ``helpers.profiles.banner``.
+    """
+    found = _catalogue(course_lang())
+    forms = found.plurals.get((singular, plural)) if found else None
+    if not forms:
+        return singular if n == 1 else plural
+    index = found.plural(n)
+    return forms[index] if 0 <= index < len(forms) else forms[-1]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext name for "mark only"
@@ -232,5 +298,6 @@ __all__ = [
     "gettext",
     "lang_of_path",
     "language_note",
+    "ngettext",
     "normalize_lang",
 ]

@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from helpers.i18n import N_, language_note
+from helpers.i18n import N_, language_note, ngettext
 from helpers.i18n import gettext as _
 
 PROFILES = ("embedded", "laptop", "full")
@@ -272,7 +272,11 @@ def banner(profile: Profile) -> str:
         )
     else:
         ner = (
-            _("{count} of the NER sentences").format(count=profile.ner_train_samples)
+            ngettext(
+                "{count} of the NER sentences",
+                "{count} of the NER sentences",
+                profile.ner_train_samples,
+            ).format(count=profile.ner_train_samples)
             if profile.ner_train_samples
             else _("all NER sentences")
         )

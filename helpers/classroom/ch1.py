@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers.classroom import text
 from helpers.classroom.core import Checker, exercise
+from helpers.i18n import N_
 
 # --------------------------------------------------------------------------- 1.1
 
@@ -17,7 +19,7 @@ def own_dataset(r: Checker, my_dataset: Any) -> None:
     if type(my_dataset).__name__ == "DataFrame":
         r.wrong("dataframe")
     r.require(not isinstance(my_dataset, DatasetDict), "dataset_dict")
-    r.is_a(my_dataset, Dataset, "my_dataset", "a datasets.Dataset")
+    r.is_a(my_dataset, Dataset, "my_dataset", N_("a datasets.Dataset"))
     columns = my_dataset.column_names
     r.require("__index_level_0__" not in columns, "index_column", columns=columns)
     r.require({"text", "label"} <= set(columns), "columns", columns=columns)
@@ -44,7 +46,7 @@ def own_dataset(r: Checker, my_dataset: Any) -> None:
 @exercise(1, "label2id", call="feedback_label2id, feedback_ids, feedback")
 def label2id(r: Checker, feedback_label2id: Any, feedback_ids: Any, feedback: Any) -> None:
     r.attempted(feedback_label2id, feedback_ids)
-    r.is_a(feedback_label2id, dict, "feedback_label2id", "a dict from label name to id")
+    r.is_a(feedback_label2id, dict, "feedback_label2id", N_("a dict from label name to id"))
     labels = list(feedback["label"])
     names = sorted(set(labels))
     missing = [n for n in names if n not in feedback_label2id]
@@ -85,11 +87,11 @@ def _label_cases() -> list[tuple[str, Any, int, bool]]:
     three = ClassLabel(names=["billing", "bug", "feature_request"])
     four = ClassLabel(names=["account", "billing", "bug", "feature_request"])
     return [
-        ("3 label names, ids 0-2, num_labels=3", make([0, 1, 2, 1], three), 3, True),
-        ("plain integer labels 0-1, num_labels=2", make([0, 1, 1], Value("int64")), 2, True),
-        ("3 label names, num_labels=2", make([0, 1, 2, 1], three), 2, False),
-        ("4 label names (ids 0-2 used), num_labels=3", make([0, 1, 2], four), 3, False),
-        ("plain integer labels 0-3, num_labels=3", make([0, 1, 3], Value("int64")), 3, False),
+        (N_("3 label names, ids 0-2, num_labels=3"), make([0, 1, 2, 1], three), 3, True),
+        (N_("plain integer labels 0-1, num_labels=2"), make([0, 1, 1], Value("int64")), 2, True),
+        (N_("3 label names, num_labels=2"), make([0, 1, 2, 1], three), 2, False),
+        (N_("4 label names (ids 0-2 used), num_labels=3"), make([0, 1, 2], four), 3, False),
+        (N_("plain integer labels 0-3, num_labels=3"), make([0, 1, 3], Value("int64")), 3, False),
     ]
 
 
@@ -97,9 +99,10 @@ def _label_cases() -> list[tuple[str, Any, int, bool]]:
 def label_count(r: Checker, function: Any) -> None:
     r.attempted(function)
     r.require(
-        callable(function), "not_callable", name="check_dataset_labels", got=type(function).__name__
+        callable(function), "not_callable", name="check_dataset_labels", got=text.kind_of(function)
     )
-    for description, dataset, num_labels, fits in _label_cases():
+    for english, dataset, num_labels, fits in _label_cases():
+        description = text.translate(english)
         try:
             function(dataset, num_labels)
         except ValueError as error:
@@ -135,7 +138,7 @@ def _counts(dataset: Any) -> dict[str, int]:
 @exercise(1, "label_counts", call="label_counts, raw_datasets")
 def label_counts(r: Checker, answer: Any, raw_datasets: Any) -> None:
     r.attempted(answer)
-    r.is_a(answer, dict, "label_counts", "a dict from label name to count")
+    r.is_a(answer, dict, "label_counts", N_("a dict from label name to count"))
     want = _counts(raw_datasets["train"])
     if set(answer) == set(range(len(want))):
         r.wrong("id_keys", names=list(want))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.classroom import sst2
+from helpers.classroom import sst2, text
 from helpers.classroom.core import Checker, exercise
+from helpers.i18n import N_
 
 # --------------------------------------------------------------------------- 2.1
 
@@ -78,7 +79,7 @@ def pair_vs_separate(
         r.wrong("pair_wrong")
     r.ok("pair_ok")
     want = len(pair_ids) - len(alone[0]) - len(alone[1])
-    r.require(isinstance(difference, int), "not_a_number", got=type(difference).__name__)
+    r.require(isinstance(difference, int), "not_a_number", got=text.kind_of(difference))
     r.require(difference != -want, "sign", got=difference)
     if difference != want:
         r.wrong(
@@ -101,7 +102,8 @@ def dynamic_padding(
         r.require(
             isinstance(value, int) and not isinstance(value, bool),
             "not_a_number",
-            got=f"{name}: {type(value).__name__}",
+            name=name,
+            got=text.kind_of(value),
         )
     if batch_length != want_batch:
         if batch_length == max(lengths[:8]):
@@ -124,7 +126,7 @@ def sst2_trainer(r: Checker, trainer: Any, metrics: Any) -> None:
     from transformers import Trainer
 
     r.attempted(trainer, metrics)
-    r.is_a(trainer, Trainer, "sst2_trainer", "a transformers Trainer")
+    r.is_a(trainer, Trainer, "sst2_trainer", N_("a transformers Trainer"))
     tokenizer = trainer.processing_class
     r.require(tokenizer is not None, "no_tokenizer")
     train = trainer.train_dataset
@@ -137,6 +139,6 @@ def sst2_trainer(r: Checker, trainer: Any, metrics: Any) -> None:
     separators = train[0]["input_ids"].count(tokenizer.sep_token_id)
     r.require(separators == 1, "pair_tokenized", n=separators)
     r.ok("data_ok")
-    r.is_a(metrics, dict, "sst2_metrics", "the dict that sst2_trainer.evaluate() returns")
+    r.is_a(metrics, dict, "sst2_metrics", N_("the dict that sst2_trainer.evaluate() returns"))
     r.require("eval_accuracy" in metrics, "metrics_keys", keys=sorted(metrics))
     sst2.check_model(r, trainer.model, tokenizer, metrics["eval_accuracy"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from helpers.classroom import sst2
+from helpers.classroom import sst2, text
 from helpers.classroom.core import Checker, exercise
+from helpers.i18n import N_
 
 MODEL_COLUMNS = {"labels", "input_ids", "attention_mask"}  # and token_type_ids for BERT
 
@@ -18,7 +19,7 @@ def sst2_loop_data(r: Checker, datasets: Any, tokenizer: Any) -> None:
     from datasets import DatasetDict
 
     r.attempted(datasets)
-    r.is_a(datasets, DatasetDict, "sst2_loop_datasets", "a DatasetDict (the splits of SST-2)")
+    r.is_a(datasets, DatasetDict, "sst2_loop_datasets", N_("a DatasetDict (the splits of SST-2)"))
     r.require({"train", "validation"} <= set(datasets), "splits", splits=list(datasets))
     train = datasets["train"]
     columns = train.column_names
@@ -100,8 +101,8 @@ def accuracy_of(r: Checker, function: Any, model: Any, dataloader: Any) -> None:
     finally:
         model.train(was_training)
     if hasattr(got, "item") and not isinstance(got, float):
-        r.wrong("not_float", got=type(got).__name__)
-    r.require(isinstance(got, (int, float)), "not_float", got=type(got).__name__)
+        r.wrong("not_float", got=text.kind_of(got))
+    r.require(isinstance(got, (int, float)), "not_float", got=text.kind_of(got))
     if math.isclose(got, want, abs_tol=1e-6):
         r.ok("value_ok", value=want)
         r.require(not left_training, "left_training")
@@ -122,5 +123,5 @@ def accuracy_of(r: Checker, function: Any, model: Any, dataloader: Any) -> None:
 @exercise(3, "sst2_loop", call="sst2_model, sst2_accuracy, tokenizer")
 def sst2_loop(r: Checker, model: Any, reported: Any, tokenizer: Any) -> None:
     r.attempted(model, reported)
-    r.require(hasattr(model, "config") and callable(model), "not_model", got=type(model).__name__)
+    r.require(hasattr(model, "config") and callable(model), "not_model", got=text.kind_of(model))
     sst2.check_model(r, model, tokenizer, reported)

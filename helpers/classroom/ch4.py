@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from helpers.classroom.core import Checker, exercise
+from helpers.i18n import N_
 
 IGNORED = -100
 
@@ -24,7 +25,7 @@ def _tag_names(dataset: Any, column: str) -> list[str]:
 @exercise(4, "pos_chunk_tags", call="tag_table, raw_datasets")
 def pos_chunk_tags(r: Checker, tag_table: Any, raw_datasets: Any) -> None:
     r.attempted(tag_table)
-    r.is_a(tag_table, list, "tag_table", "a list of 6 strings")
+    r.is_a(tag_table, list, "tag_table", N_("a list of 6 strings"))
     r.require(len(tag_table) == 6, "line_count", got=len(tag_table))
     r.require(all(isinstance(line, str) for line in tag_table), "not_strings")
     train = raw_datasets["train"]

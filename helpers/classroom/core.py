@@ -127,20 +127,28 @@ class Checker:
                 self.wrong("partly_attempted")
 
     def is_a(self, value: Any, kind: type | tuple[type, ...], name: str, what: str) -> None:
-        """Stop unless ``value`` is a ``kind``; ``name`` is the learner's variable."""
+        """Stop unless ``value`` is a ``kind``; ``name`` is the learner's variable, ``what``
+        the English noun phrase of what it should be, marked with ``N_`` where it is written
+        (it is translated here, as a whole phrase)."""
         if not isinstance(value, kind):
-            self.wrong("not_a", name=name, what=what, got=type(value).__name__)
+            self.wrong("not_a", name=name, what=text.translate(what), got=text.kind_of(value))
 
-    def call(self, function: Callable, *args: Any, name: str = "your function") -> Any:
-        """Call the learner's function; an exception it raises becomes feedback, not a crash."""
+    def call(self, function: Callable, *args: Any, name: str | None = None) -> Any:
+        """Call the learner's function; an exception it raises becomes feedback, not a crash.
+
+        ``name``: the function's name as the learner wrote it; without one the message says
+        "your function" as a whole sentence of its own."""
         if not callable(function):
-            self.wrong("not_callable", name=name, got=type(function).__name__)
+            self.wrong("not_callable", name=name or "?", got=text.kind_of(function))
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 return function(*args)
         except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
             shown = ", ".join(_short(a) for a in args)
-            self.wrong("raised", name=name, args=shown, error=f"{type(error).__name__}: {error}")
+            error_text = f"{type(error).__name__}: {error}"
+            if name is None:
+                self.wrong("raised_unnamed", args=shown, error=error_text)
+            self.wrong("raised", name=name, args=shown, error=error_text)
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..i18n import gettext
+from ..i18n import N_, gettext, ngettext
 
 DOMAIN = "classroom"
 PACKAGE_DIR = Path(__file__).parent
@@ -35,13 +35,67 @@ def translate(message: str) -> str:
     return gettext(message)
 
 
-def say(template: str, **fields: Any) -> str:
+Message = str | dict  # a template, or {one:, other:, count:} for a message with a count
+
+
+def say(template: Message, **fields: Any) -> str:
     """Translate a message template, then fill in its named fields.
+
+    A message with a count is a mapping: the English singular (``one``), plural (``other``)
+    and the field that holds the count (``count``); ``ngettext`` picks the language's form.
 
     >>> say("word {word} ({text!r})", word=3, text="call")
     "word 3 ('call')"
+    >>> rows = {"one": "{n} row", "other": "{n} rows", "count": "n"}
+    >>> say(rows, n=1), say(rows, n=21)
+    ('1 row', '21 rows')
     """
+    if isinstance(template, dict):
+        count = fields[template["count"]]
+        return ngettext(template["one"], template["other"], count).format(**fields)
     return translate(template).format(**fields)
+
+
+# What a learner calls a value of each type: "should be a list, but it is a whole number (int)".
+# A whole noun phrase each (translated as one), never a bare Python type name.
+KINDS = {
+    "bool": N_("True or False (a bool)"),
+    "int": N_("a whole number (int)"),
+    "float": N_("a decimal number (float)"),
+    "str": N_("a text (str)"),
+    "list": N_("a list"),
+    "tuple": N_("a tuple"),
+    "dict": N_("a dict"),
+    "set": N_("a set"),
+    "NoneType": N_("None: nothing was returned or assigned"),
+    "ellipsis": N_("still the placeholder `...`"),
+    "function": N_("a function"),
+    "method": N_("a function"),
+    "builtin_function_or_method": N_("a function"),
+    "type": N_("a class"),
+    "Tensor": N_("a tensor (torch.Tensor)"),
+    "ndarray": N_("a NumPy array"),
+    "DataFrame": N_("a pandas DataFrame"),
+    "Dataset": N_("a Dataset"),
+    "DatasetDict": N_("a DatasetDict"),
+}
+OTHER_KIND = N_("an object of type {type}")
+
+
+def kind_of(value: Any) -> str:
+    """The learner's word for the type of ``value``, in the learner's language.
+
+    >>> kind_of(3), kind_of(2.5), kind_of([1]), kind_of(None), kind_of(object())
+    ('a whole number (int)', 'a decimal number (float)', 'a list', 'None: nothing was returned or assigned', 'an object of type object')
+
+    Used in: every classroom check that finds a value of the wrong type.
+    """
+    name = type(value).__name__
+    if name in KINDS:
+        return translate(KINDS[name])
+    if hasattr(value, "dtype") and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return translate(N_("a number of NumPy or PyTorch (use .item())"))
+    return translate(OTHER_KIND).format(type=name)
 
 
 def _read_yaml(path: Path) -> dict:
@@ -84,19 +138,24 @@ def solutions(chapter: int) -> dict[str, str] | None:
     return _read_yaml(path) if path.is_file() else None
 
 
-def catalogue_strings() -> list[str]:
-    """Every translatable string of every chapter, in file order, without repeats.
+def _msgids(messages: list[Message]) -> list[str | tuple[str, str]]:
+    return [(m["one"], m["other"]) if isinstance(m, dict) else m for m in messages]
+
+
+def catalogue_strings() -> list[str | tuple[str, str]]:
+    """Every translatable string of every chapter, in file order, without repeats; a message
+    with a count as its (singular, plural) pair.
 
     Code (stubs and solutions) stays out: it is Python, not prose.
 
-    Used in: ``python -m helpers.classroom pot``.
+    Used in: ``python -m helpers.classroom pot`` and ``make translations`` (runtime.pot).
     """
-    found: list[str] = list(common().values())
+    found: list = _msgids(list(common().values()))
     for chapter in CHAPTERS:
         data = chapter_data(chapter)
         for exercise in data["exercises"].values():
             found += [exercise["title"], exercise["task"], exercise["hint"]]
-            found += list(exercise.get("messages", {}).values())
+            found += _msgids(list(exercise.get("messages", {}).values()))
         quiz = data["quiz"]
         found.append(quiz["title"])
         for question in quiz["questions"]:
@@ -116,7 +175,7 @@ def _po_quote(text: str) -> str:
     return '""\n' + "\n".join(f'"{p}"' for p in parts)
 
 
-def pot(strings: list[str]) -> str:
+def pot(strings: list[str | tuple[str, str]]) -> str:
     """A gettext template (``.pot``) holding ``strings``.
 
     >>> print(pot(['Say "hi"', "two\\nlines"]))
@@ -134,5 +193,10 @@ def pot(strings: list[str]) -> str:
     <BLANKLINE>
     """
     header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"'
-    entries = [f'msgid {_po_quote(s)}\nmsgstr ""' for s in strings]
+    entries = [
+        f'msgid {_po_quote(s[0])}\nmsgid_plural {_po_quote(s[1])}\nmsgstr[0] ""\nmsgstr[1] ""'
+        if isinstance(s, tuple)
+        else f'msgid {_po_quote(s)}\nmsgstr ""'
+        for s in strings
+    ]
     return "\n\n".join([header, *entries]) + "\n"

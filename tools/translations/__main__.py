@@ -4,6 +4,8 @@ python -m tools.translations                 # write everything; print the cover
 python -m tools.translations --check         # write nothing; exit 1 when a file is stale
 python -m tools.translations todo pl         # untranslated and fuzzy entries, file by file
 python -m tools.translations todo pl 02_mrpc_trainer
+python -m tools.translations terms [LANG...]  # the termbase check (one term per idea)
+python -m tools.translations latin [LANG...]  # Latin script left in the prose, per chapter
 """
 
 from __future__ import annotations
@@ -94,10 +96,30 @@ def main(argv: list[str] | None = None) -> int:
     todo_parser = sub.add_parser("todo", help="list untranslated and fuzzy entries")
     todo_parser.add_argument("lang", help=f"one of {', '.join(TRANSLATED)}")
     todo_parser.add_argument("stems", nargs="*", help="catalogues (default: all), e.g. 04_ner")
+    terms_parser = sub.add_parser("terms", help="check the termbase: one term per idea")
+    terms_parser.add_argument("langs", nargs="*", help="languages (default: all)")
+    latin_parser = sub.add_parser("latin", help="the share of Latin script in the prose")
+    latin_parser.add_argument("langs", nargs="*", help="languages (default: all)")
     args = parser.parse_args(argv)
     layout = Layout()
     if args.command == "todo":
         return todo(layout, args.lang, args.stems)
+    if args.command in ("terms", "latin"):
+        unknown = [lang for lang in args.langs if lang not in layout.langs]
+        if unknown:
+            print(f"unknown language {unknown[0]!r}; choose from {', '.join(layout.langs)}")
+            return 2
+        langs = tuple(args.langs) or layout.langs
+        if args.command == "terms":
+            from tools.translations.terms import report as terms_report
+
+            text, findings = terms_report(layout, langs)
+        else:
+            from tools.translations.script import report as latin_report
+
+            text, findings = latin_report(layout, langs)
+        print(text)
+        return 1 if findings else 0
     return build(layout, args.check)
 
 

@@ -23,6 +23,7 @@ from helpers.i18n import LANGUAGES, N_
 from tools.translations import RUNTIME, Layout
 from tools.translations.catalog import (
     Message,
+    complete,
     counts,
     merge,
     new_catalogue,
@@ -40,6 +41,14 @@ MARKERS = {
     ),
     "missing": N_("Not translated yet: the English text is shown."),
 }
+# The heading of an exercise's task cell, as tools/classroom_cells.py writes it in English:
+# "### Exercise 1.2: <title>", then a blank line and the task. A translated task cell is built
+# from this template and the exercise's own title and task in runtime.po, the very messages
+# check() and hint() print, so the notebook and the kit cannot show two translations.
+EXERCISE_HEADING = N_("Exercise {number}: {title}")
+TASK_CELL = re.compile(
+    r"### Exercise (?P<number>\d+\.\d+): (?P<title>[^\n]+)\n\n(?P<task>.+)", re.DOTALL
+)
 README_START = "<!-- translations:start (written by `make translations`; do not edit) -->"
 README_END = "<!-- translations:end -->"
 
@@ -128,11 +137,16 @@ def _translations(po: polib.POFile) -> dict[str, polib.POEntry]:
 
 
 def _entry_problems(where: str, entry: polib.POEntry, runtime: bool) -> list[str]:
-    if not entry.msgstr or entry.fuzzy:
+    if not complete(entry) or entry.fuzzy:
         return []
-    found = compare(entry.msgid, entry.msgstr)
-    if runtime:
-        found += compare_fields(entry.msgid, entry.msgstr)
+    if entry.msgid_plural:
+        found = []
+        for form in entry.msgstr_plural.values():
+            found += compare(entry.msgid_plural, form) + compare_fields(entry.msgid_plural, form)
+    else:
+        found = compare(entry.msgid, entry.msgstr)
+        if runtime:
+            found += compare_fields(entry.msgid, entry.msgstr)
     first = entry.msgid.strip().splitlines()[0][:60]
     return [f"{where}: the entry {first!r}...: {problem}" for problem in found]
 
@@ -145,8 +159,12 @@ def translate_notebook(
     nav: str,
     lang: str,
     broken: set[str],
+    shared: SharedTexts | None = None,
 ) -> dict:
     """The translated notebook (a notebook JSON dict); code cells are the English objects.
+
+    ``shared``: the runtime texts that classroom cells are built from (tasks, titles, the
+    quiz and exercise introductions); such a cell never comes from the chapter's catalogue.
 
     Used in: ``generate``.
     """
@@ -164,7 +182,9 @@ def translate_notebook(
             continue
         text = "".join(cell["source"])
         entry = entries.get(text)
-        if entry is None:
+        if shared is not None and is_classroom_cell(cell):
+            shown = shared.cell(text, markers)
+        elif entry is None:
             shown = text  # nothing to translate: code or links only
         elif not entry.msgstr:
             shown = marked(text, markers["missing"])
@@ -178,6 +198,75 @@ def translate_notebook(
         cells.append({**cell, "source": shown.splitlines(keepends=True)})
     notebook["cells"] = cells
     return notebook
+
+
+def is_classroom_cell(cell: dict) -> bool:
+    """A markdown cell that ``tools/classroom_cells.py`` writes: its texts live in runtime.po."""
+    return cell["cell_type"] == "markdown" and "classroom" in cell.get("metadata", {})
+
+
+def classroom_messages(path: Path) -> list[Message]:
+    """The runtime messages of a notebook's classroom cells: the introductions as whole cells.
+
+    A task cell is not one message: its title and task are the exercise's own messages
+    (``helpers.classroom.text.catalogue_strings``), its heading ``EXERCISE_HEADING``.
+
+    Used in: ``generate`` (runtime.pot).
+    """
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for cell in cells:
+        text = "".join(cell["source"])
+        if is_classroom_cell(cell) and not TASK_CELL.fullmatch(text):
+            found.append(Message(text, comment=f"notebooks/{path.name} (classroom cell)"))
+    return found
+
+
+@dataclass
+class SharedTexts:
+    """One language's runtime translations, to build classroom cells from."""
+
+    entries: dict[str, polib.POEntry]
+    broken: set[str]
+    problems: list[str] = field(default_factory=list)
+
+    def _get(self, msgid: str) -> tuple[str, str | None]:
+        # (the state: "done", "fuzzy" or "missing"; the translation when done)
+        entry = self.entries.get(msgid)
+        if entry is None or not entry.msgstr:
+            return "missing", None
+        if entry.fuzzy or msgid in self.broken:
+            return "fuzzy", None
+        return "done", entry.msgstr
+
+    def parts(self, text: str) -> list[tuple[str, str]]:
+        """The (msgid, how the English cell uses it) pairs a classroom cell is made of."""
+        match = TASK_CELL.fullmatch(text)
+        if not match:
+            return [(text, text)]
+        task = match["task"]
+        task_id = task if task in self.entries else task + "\n"  # YAML blocks end with one
+        return [(EXERCISE_HEADING, ""), (match["title"], ""), (task_id, task)]
+
+    def translate(self, text: str) -> str | None:
+        """The translated cell, or None while a part is missing or fuzzy."""
+        match = TASK_CELL.fullmatch(text)
+        if not match:
+            return self._get(text)[1]
+        (heading, _), (title, _), (task, used) = self.parts(text)
+        found = [self._get(m)[1] for m in (heading, title, task)]
+        if None in found:
+            return None
+        body = found[2] if used.endswith("\n") else found[2].rstrip("\n")
+        line = found[0].format(number=match["number"], title=found[1])
+        return f"### {line}\n\n{body}"
+
+    def cell(self, text: str, markers: dict[str, str]) -> str:
+        shown = self.translate(text)
+        if shown is not None:
+            return shown
+        states = {self._get(m)[0] for m, _ in self.parts(text)}
+        return marked(text, markers["missing" if "missing" in states else "fuzzy"])
 
 
 def notebook_text(notebook: dict) -> str:
@@ -207,20 +296,37 @@ def generate(layout: Layout) -> Generated:
     """
     out = Generated()
     runtime_source = ", ".join(layout.runtime_sources) + " (texts printed at run time)"
-    runtime = _update(
-        layout, out, RUNTIME, runtime_messages(layout.root, layout.runtime_sources), runtime_source
-    )
+    messages = runtime_messages(layout.root, layout.runtime_sources)
+    known = {m.msgid for m in messages}
+    for path in layout.english_notebooks():
+        messages += [m for m in classroom_messages(path) if m.msgid not in known]
+        known |= {m.msgid for m in messages}
+    runtime = _update(layout, out, RUNTIME, messages, runtime_source + ", classroom cells")
     markers: dict[str, dict[str, str]] = {}
+    shared: dict[str, SharedTexts] = {}
     for lang, po in runtime.items():
         entries = _translations(po)
+        broken = set()
         for entry in entries.values():
-            out.problems += _entry_problems(f"translations/{lang}/{RUNTIME}.po", entry, True)
+            found = _entry_problems(f"translations/{lang}/{RUNTIME}.po", entry, True)
+            out.problems += found
+            if found:
+                broken.add(entry.msgid)
         done = {k: v.msgstr for k, v in entries.items() if v.msgstr and not v.fuzzy}
         markers[lang] = {kind: done.get(text, text) for kind, text in MARKERS.items()}
+        shared[lang] = SharedTexts(entries, broken)
     for path in layout.english_notebooks():
         english = json.loads(path.read_text(encoding="utf-8"))
         source = f"notebooks/{path.name}"
-        merged = _update(layout, out, path.stem, notebook_messages(path), source)
+        prose = [
+            Message(t)
+            for t in dict.fromkeys(
+                "".join(c["source"]) for c in english["cells"] if not is_classroom_cell(c)
+            )
+        ]
+        merged = _update(
+            layout, out, path.stem, [m for m in notebook_messages(path) if m in prose], source
+        )
         for lang, po in merged.items():
             where = f"translations/{lang}/{path.stem}.po"
             entries = _translations(po)
@@ -232,14 +338,40 @@ def generate(layout: Layout) -> Generated:
                     broken.add(entry.msgid)
             nav = nav_line(lang, path.name, layout.langs)
             notebook = translate_notebook(
-                english, path.name, entries, markers[lang], nav, lang, broken
+                english, path.name, entries, markers[lang], nav, lang, broken, shared[lang]
             )
+            out.problems += _classroom_problems(english, path.name, shared[lang], lang)
             out.files[layout.translated_notebook(lang, path.name)] = notebook_text(notebook)
     if layout.readme.is_file():
         out.files[layout.readme] = with_readme_table(
             layout.readme.read_text(encoding="utf-8"), out.coverage, layout
         )
     return out
+
+
+def _classroom_problems(english: dict, name: str, shared: SharedTexts, lang: str) -> list[str]:
+    """A classroom cell whose texts runtime.po lacks (the notebook and the data file differ),
+    or whose composed translation loses code, links or headings."""
+    problems = []
+    for cell in english["cells"]:
+        if not is_classroom_cell(cell):
+            continue
+        text = "".join(cell["source"])
+        absent = [m for m, _ in shared.parts(text) if m not in shared.entries]
+        if absent:
+            problems.append(
+                f"notebooks/{name}: the classroom cell {text[:50]!r}... has texts that "
+                f"runtime.pot lacks ({absent[0][:40]!r}...): the notebook and "
+                "helpers/classroom/data differ. Fix: run `python -m tools.classroom_cells`."
+            )
+            continue
+        shown = shared.translate(text)
+        if shown is not None:
+            problems += [
+                f"translations/{lang}/{RUNTIME}.po, as the cell {text[:40]!r}... of {name}: {p}"
+                for p in compare(text, shown)
+            ]
+    return problems
 
 
 def _cell(row: Coverage, label: str, link: str) -> str:

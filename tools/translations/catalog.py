@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,8 @@ class Message:
 
     msgid: str
     comment: str = ""
+    # the English plural (``ngettext``): the entry then has one msgstr per plural form
+    plural: str = ""
 
 
 def notebook_messages(path: Path) -> list[Message]:
@@ -98,9 +101,28 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+def _translated(entry: polib.POEntry) -> bool:
+    """Whether a translator wrote anything in ``entry`` (its msgstr or any plural form)."""
+    return bool(entry.msgstr or any((entry.msgstr_plural or {}).values()))
+
+
+def _nplurals(po: polib.POFile) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
 def _carry(entry: polib.POEntry, old: polib.POEntry, fuzzy_from: str | None) -> None:
     # copy what the translator wrote; fuzzy_from: the English text the translation was made for
-    entry.msgstr = old.msgstr
+    if entry.msgid_plural:
+        forms = old.msgstr_plural or ({0: old.msgstr} if old.msgstr else {})
+        entry.msgstr_plural = {i: forms.get(i, "") for i in entry.msgstr_plural}
+        if old.msgid_plural != entry.msgid_plural and fuzzy_from is None:
+            fuzzy_from = old.msgid
+    elif old.msgid_plural:
+        entry.msgstr = (old.msgstr_plural or {}).get(0, "")
+        fuzzy_from = fuzzy_from or old.msgid
+    else:
+        entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
     entry.flags = [f for f in old.flags if f != "fuzzy"]
     if fuzzy_from is not None and fuzzy_from != entry.msgid:
@@ -118,7 +140,7 @@ def merge(messages: list[Message], old: polib.POFile | None, fresh: polib.POFile
 
     Used in: ``make translations`` (every catalogue, every language).
     """
-    olds = [e for e in (old or []) if e.msgid and e.msgstr]
+    olds = [e for e in (old or []) if e.msgid and _translated(e)]
     if old is not None:
         for key in ("Last-Translator", "Language-Team", "PO-Revision-Date"):
             if key in old.metadata:
@@ -127,6 +149,9 @@ def merge(messages: list[Message], old: polib.POFile | None, fresh: polib.POFile
     pending: list[polib.POEntry] = []
     for message in messages:
         entry = polib.POEntry(msgid=message.msgid, msgstr="", comment=message.comment)
+        if message.plural:
+            entry.msgid_plural = message.plural
+            entry.msgstr_plural = {i: "" for i in range(_nplurals(fresh))}
         fresh.append(entry)
         exact = [e for e in olds if id(e) not in used and message.msgid in (e.msgid, _made_for(e))]
         exact.sort(key=lambda e: (e.obsolete, e.msgid != message.msgid))
@@ -161,6 +186,8 @@ def merge(messages: list[Message], old: polib.POFile | None, fresh: polib.POFile
                 polib.POEntry(
                     msgid=o.msgid,
                     msgstr=o.msgstr,
+                    msgid_plural=o.msgid_plural,
+                    msgstr_plural=o.msgstr_plural,
                     tcomment=o.tcomment,
                     flags=list(o.flags),
                     previous_msgid=o.previous_msgid,
@@ -173,6 +200,14 @@ def merge(messages: list[Message], old: polib.POFile | None, fresh: polib.POFile
 def render(po: polib.POFile) -> str:
     """The file text of a catalogue: polib's format, ending with one newline."""
     return str(po).rstrip("\n") + "\n"
+
+
+def complete(entry: polib.POEntry) -> bool:
+    """Whether ``entry`` has its translation: the msgstr, or every plural form."""
+    if entry.msgid_plural:
+        forms = entry.msgstr_plural or {}
+        return bool(forms) and all(forms.values())
+    return bool(entry.msgstr)
 
 
 def counts(po: polib.POFile) -> tuple[int, int, int]:
@@ -188,6 +223,6 @@ def counts(po: polib.POFile) -> tuple[int, int, int]:
     Used in: the coverage table of ``make translations`` and the README.
     """
     current = [e for e in po if not e.obsolete and e.msgid]
-    fuzzy = sum(1 for e in current if e.msgstr and e.fuzzy)
-    translated = sum(1 for e in current if e.msgstr and not e.fuzzy)
+    fuzzy = sum(1 for e in current if complete(e) and e.fuzzy)
+    translated = sum(1 for e in current if complete(e) and not e.fuzzy)
     return translated, fuzzy, len(current) - translated - fuzzy

@@ -21,6 +21,7 @@ from string import Formatter
 from tools.translations.catalog import Message
 
 CALL_NAMES = {"_", "gettext", "N_"}
+PLURAL_NAMES = {"ngettext"}
 # "module:function" returning a list of strings; skipped while the module does not exist
 PROVIDERS = ("helpers.classroom.text:catalogue_strings",)
 
@@ -47,11 +48,25 @@ def python_messages(path: Path, root: Path) -> list[Message]:
     relative = path.relative_to(root).as_posix()
     found: list[tuple[int, int, Message]] = []
     for node in ast.walk(ast.parse(source, filename=str(path))):
-        if not isinstance(node, ast.Call) or _called_name(node) not in CALL_NAMES:
+        if not isinstance(node, ast.Call) or _called_name(node) not in CALL_NAMES | PLURAL_NAMES:
             continue
         if isinstance(node.func, ast.Attribute) and not _is_i18n(node.func.value):
             continue  # someone else's gettext (a library's translation object)
         arg = node.args[0] if node.args else None
+        if _called_name(node) in PLURAL_NAMES:
+            pair = node.args[:2]
+            if len(pair) == 2 and all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in pair
+            ):
+                message = Message(pair[0].value, comment=relative, plural=pair[1].value)
+                found.append((node.lineno, node.col_offset, message))
+                continue
+            if not any(isinstance(a, (ast.JoinedStr, ast.BinOp, ast.Call)) for a in pair):
+                continue  # variables: texts marked where they are written (a provider's data)
+            raise ValueError(
+                f"{relative}:{node.lineno}: ngettext() needs the English singular and plural as "
+                'literals: ngettext("{n} row", "{n} rows", n).format(n=n).'
+            )
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
             found.append((node.lineno, node.col_offset, Message(arg.value, comment=relative)))
         elif isinstance(arg, (ast.JoinedStr, ast.BinOp, ast.Call)):
@@ -81,7 +96,11 @@ def provider_messages(providers: tuple[str, ...] = PROVIDERS) -> list[Message]:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError:
             continue
-        found += [Message(s, comment=module_name) for s in getattr(module, function)() if s]
+        for text in getattr(module, function)():
+            if isinstance(text, tuple):  # (singular, plural): a message with a count
+                found.append(Message(text[0], comment=module_name, plural=text[1]))
+            elif text:
+                found.append(Message(text, comment=module_name))
     return found
 
 
@@ -103,7 +122,9 @@ def runtime_messages(root: Path, sources: tuple[str, ...]) -> list[Message]:
         if message.msgid in first:
             old = first[message.msgid]
             if message.comment not in old.comment.split(", "):
-                first[message.msgid] = Message(old.msgid, f"{old.comment}, {message.comment}")
+                first[message.msgid] = Message(
+                    old.msgid, f"{old.comment}, {message.comment}", old.plural
+                )
         else:
             first[message.msgid] = message
     return list(first.values())
