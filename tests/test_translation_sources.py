@@ -21,8 +21,8 @@ if str(ROOT) not in sys.path:
 from helpers import i18n  # noqa: E402
 from helpers.classroom import core, text  # noqa: E402
 from tools.translations import TRANSLATED, Layout  # noqa: E402
-from tools.translations.build import EXERCISE_HEADING, SharedTexts, is_classroom_cell  # noqa: E402
 from tools.translations.catalog import read  # noqa: E402
+from tools.translations.classroom import EXERCISE_HEADING, SharedTexts, is_classroom_cell  # noqa: E402
 
 LAYOUT = Layout()
 

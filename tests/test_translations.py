@@ -306,8 +306,9 @@ def kit(tmp_path) -> Layout:
         shutil.copy(path, tmp_path / "notebooks" / path.name)
     shutil.copy(ROOT / "README.md", tmp_path / "README.md")
     (tmp_path / "tools" / "translations").mkdir(parents=True)
-    shutil.copy(ROOT / "tools/translations/build.py", tmp_path / "tools/translations/build.py")
-    layout = Layout(root=tmp_path, runtime_sources=("tools/translations/build.py",))
+    for name in ("build.py", "classroom.py"):  # where the marker texts and the heading live
+        shutil.copy(ROOT / "tools/translations" / name, tmp_path / "tools/translations" / name)
+    layout = Layout(root=tmp_path, runtime_sources=("tools/translations",))
     assert main_in(layout) == 0
     return layout
 
