@@ -115,3 +115,16 @@ def test_two_renderings_of_one_idea_in_one_catalogue_are_a_mix(kit):
 def test_code_links_and_fields_are_not_prose():
     text = "Use `tokenizer(x)` and [the tokenizer](https://hf.co/tokenizer) with {tokenizer}"
     assert "tokenizer" not in prose(text).replace("the tokenizer", "")
+
+
+def test_a_variant_that_could_never_match_is_refused(tmp_path):
+    # a key without a pattern is matched as written: with a gloss in it, never
+    path = tmp_path / "termbase.yaml"
+    path.write_text(
+        "terms:\n  - idea: tokenizer\n    term: टोकनाइज़र\n    avoid:\n      टोकनाइजर (no nukta): null\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="can never be found"):
+        load(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("null", '"टोकनाइजर"'), "utf-8")
+    assert load(path)[0].avoid["टोकनाइजर (no nukta)"].search("यह टोकनाइजर है")

@@ -96,6 +96,21 @@ class Idea:
     note: str = ""
 
 
+def _variants(row: dict, key: str) -> dict[str, re.Pattern]:
+    """The compiled variants of ``row[key]``; a key without a pattern is matched as written,
+    so a key that carries a gloss ("टोकनाइजर (no nukta)") would never match: refused."""
+    found = {}
+    for name, pattern in (row.get(key) or {}).items():
+        if not pattern and re.search(r"[()]", name):
+            raise ValueError(
+                f"the variant {name!r} of {row.get('idea')!r} has no pattern, so it is matched "
+                "as written, gloss included, and can never be found. Fix: give it a pattern "
+                f'("{name}": "<regular expression>").'
+            )
+        found[name] = _compile(pattern or re.escape(name))
+    return found
+
+
 def load(path: Path) -> list[Idea]:
     """The ideas of one language's termbase file (a clear error for a broken pattern)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -107,13 +122,13 @@ def load(path: Path) -> list[Idea]:
                     idea=row["idea"],
                     term=row["term"],
                     pattern=_compile(row.get("pattern") or re.escape(row["term"])),
-                    avoid={k: _compile(v or re.escape(k)) for k, v in row.get("avoid", {}).items()},
-                    one_of={
-                        k: _compile(v or re.escape(k)) for k, v in row.get("one_of", {}).items()
-                    },
+                    avoid=_variants(row, "avoid"),
+                    one_of=_variants(row, "one_of"),
                     note=row.get("note", ""),
                 )
             )
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from error
         except (KeyError, re.error) as error:
             raise ValueError(
                 f"{path}: the entry {row.get('idea', row)!r} is broken ({error}). Fix: give it "
