@@ -1,23 +1,26 @@
-"""Hub kernels and the TPU path: models load without them where torch-xla runs.
+"""Hub kernels off: the kit's models train and evaluate with PyTorch's own layers, offline too.
 
 Since transformers 5.25 (with its new dependency ``kernels`` 0.19), ``from_pretrained`` turns
 ``use_kernels`` on by default, and every ``model.train()`` or ``model.eval()`` that changes the
-mode kernelizes the model again for the device its weights are on. ``kernels`` knows the
-device types cpu, cuda, mps, neuron, npu, rocm, tpu and xpu, but not ``xla``, the type of
-torch-xla's tensors on a Colab or Kaggle TPU: the first ``model.train()`` after
-``accelerator.prepare`` (chapter 3) or inside the ``Trainer`` (chapters 2 and 4) raises
-``ValueError: Unsupported device type 'xla'``.
+mode kernelizes the model again for the device its weights are on. For the kit's BERT models
+that means (docs/versions.md has the measurements):
 
-The kit's models (BERT) have no layer that a Hub kernel replaces: on cpu and cuda
-kernelizing walks the modules and changes nothing, downloads nothing (see docs/versions.md
-for what was measured). So where torch-xla is installed the kit turns Hub kernels off with
-transformers' own switch, the environment variable ``USE_HUB_KERNELS`` (read by every
-``from_pretrained`` since transformers 5.0; older releases never kernelize by default).
+- on a TPU (device type ``xla``): ``kernels`` knows cpu, cuda, mps, neuron, npu, rocm, tpu and
+  xpu, not ``xla``, so the first ``model.train()`` after ``accelerator.prepare`` (chapter 3) or
+  in the ``Trainer`` (chapters 2 and 4) raises ``ValueError: Unsupported device type 'xla'``;
+- on a GPU (cuda, rocm, xpu): ``model.eval()`` replaces BERT's GELU with a kernel downloaded
+  from the Hub (``kernels-community/activation``); offline that raises ``ValueError`` (not in
+  the local cache), and where the Hub cannot be reached it fails after a network attempt;
+- on a CPU: nothing is mapped; each mode change walks the modules (about a millisecond).
+
+A faster GELU in evaluation is not worth a download and a failure offline, so the kit turns
+Hub kernels off with transformers' own switch, the environment variable ``USE_HUB_KERNELS``
+(read by every ``from_pretrained`` since transformers 5.0; older releases never kernelize
+by default).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
 SWITCH = "USE_HUB_KERNELS"
@@ -25,34 +28,29 @@ SWITCH = "USE_HUB_KERNELS"
 ON = {"true", "1", "y", "yes", "on"}
 
 
-def hub_kernels_off_on_xla(xla: bool | None = None) -> bool:
-    """Where torch-xla runs (a TPU), make models load without Hub kernels.
+def hub_kernels_off() -> bool:
+    """Make models loaded from now on use PyTorch's layers, not kernels from the Hub.
 
     Sets ``USE_HUB_KERNELS=NO`` for this process and the processes it starts (a launcher's
-    forks inherit it), unless it is set already: a value you chose stays.
-
-    Args:
-        xla: whether this runtime's devices are torch-xla's; None: whether ``torch_xla`` is
-            installed (it is on Colab's and Kaggle's TPU runtimes, and in ``.venv-xla``).
+    forks and spawned processes inherit it), unless it is set already: a value you chose
+    stays (``USE_HUB_KERNELS=YES`` turns them back on, on a GPU with the Hub reachable).
 
     Returns:
         True when models loaded from now on get no Hub kernels.
 
     >>> import os
     >>> saved = os.environ.pop("USE_HUB_KERNELS", None)
-    >>> hub_kernels_off_on_xla(xla=False), os.environ.get("USE_HUB_KERNELS")
-    (False, None)
-    >>> hub_kernels_off_on_xla(xla=True), os.environ.pop("USE_HUB_KERNELS")
+    >>> hub_kernels_off(), os.environ.pop("USE_HUB_KERNELS")
     (True, 'NO')
+    >>> os.environ["USE_HUB_KERNELS"] = "yes"
+    >>> hub_kernels_off(), os.environ.pop("USE_HUB_KERNELS")
+    (False, 'yes')
     >>> _ = saved is None or os.environ.setdefault("USE_HUB_KERNELS", saved)
 
     Used in: ``helpers.setup`` (every notebook), the training script.
     """
-    if xla is None:
-        xla = importlib.util.find_spec("torch_xla") is not None
-    if xla:
-        os.environ.setdefault(SWITCH, "NO")
-    return os.environ.get(SWITCH, "yes").lower() not in ON
+    os.environ.setdefault(SWITCH, "NO")
+    return os.environ[SWITCH].lower() not in ON
 
 
-__all__ = ["hub_kernels_off_on_xla"]
+__all__ = ["hub_kernels_off"]
