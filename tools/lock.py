@@ -55,7 +55,7 @@ def frozen(python: str) -> list[str]:
     and pip matches any build of it (CPU here, the CUDA build on a GPU machine).
     """
     done = subprocess.run(
-        [python, "-m", "pip", "freeze", "--exclude-editable"],
+        [python, "-m", "pip", "freeze", "--all", "--exclude-editable"],
         capture_output=True,
         text=True,
         check=True,
@@ -63,7 +63,7 @@ def frozen(python: str) -> list[str]:
     )
     lines = []
     for name, version in pins(done.stdout).items():
-        if name != DISTRIBUTION:
+        if name not in (DISTRIBUTION, "pip"):  # pip upgrades itself first
             lines.append(f"{name}=={version.split('+')[0]}")
     return sorted(lines)
 
