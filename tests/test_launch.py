@@ -56,7 +56,9 @@ def test_two_workers_start(tmp_path):
     outputs = [w.communicate(timeout=120) for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs[0][1][-2000:]
     # torch 2.9's gloo prints its own "[Gloo] Rank 0 is connected to 1 peer ranks" lines
-    printed = [[line for line in o[0].splitlines() if not line.startswith("[Gloo]")] for o in outputs]
+    printed = [
+        [line for line in o[0].splitlines() if not line.startswith("[Gloo]")] for o in outputs
+    ]
     assert printed == [["started 0"], ["started 1"]]
 
 
