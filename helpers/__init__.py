@@ -25,6 +25,7 @@ _MODULES = (
     "loops",
     "precision",
     "colab",
+    "hub_kernels",
     "launch",
     "checkpoints",
     "evaluation",

@@ -6,9 +6,11 @@ checks that every chapter's badge opens its own notebook and that its first code
 ``install_cell_source()``).
 
 The first cell cannot import ``helpers`` before the kit is installed, so its text stands alone:
-on Colab or Kaggle it runs ``pip install`` of the repository once, with the runtime's torch
-pinned by a constraints file (pip fails rather than replace the build that matches the GPU
-or TPU); on a local Jupyter it installs nothing. Then it prints what the runtime has.
+on Colab or Kaggle it runs ``pip install`` of the repository once, with a constraints file
+that pins the libraries the course is about (``HOSTED_PINS``) to the versions CI tested (the
+repository's ``constraints.txt``) and the runtime's torch to itself (pip fails rather than
+replace the build that matches the GPU or TPU); on a local Jupyter it installs nothing. Then
+it prints what the runtime has.
 """
 
 from __future__ import annotations
@@ -47,6 +49,33 @@ def badge_markdown(notebook: str, repository: str = REPOSITORY) -> str:
     return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(notebook, repository)})"
 
 
+# What the first cell pins on Colab and Kaggle to the lock's versions: the libraries the
+# course teaches and the ones they move with. The runtime's other packages (its Jupyter, numpy,
+# pandas, Google's own) stay as the runtime has them: replacing them can break the runtime.
+HOSTED_PINS = (
+    "transformers",
+    "tokenizers",
+    "safetensors",
+    "huggingface-hub",
+    "hf-xet",
+    "kernels",
+    "datasets",
+    "accelerate",
+    "evaluate",
+    "seqeval",
+    "polib",
+)
+
+
+def lock_url(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Where the first cell reads the versions CI tested: the repository's constraints.txt.
+
+    >>> lock_url("me/kit")
+    'https://raw.githubusercontent.com/me/kit/main/constraints.txt'
+    """
+    return f"https://raw.githubusercontent.com/{repository}/{branch}/constraints.txt"
+
+
 def kit_requirement(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
     """What the first cell hands to pip: the kit from its repository.
 
@@ -58,13 +87,18 @@ def kit_requirement(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
 
 INSTALL_CELL = """\
 # Colab or Kaggle: install the course kit, once; the runtime's torch stays. Elsewhere: nothing.
+# Its libraries come at the versions the kit's tests ran with (LOCK).
 import importlib.metadata
 import os
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 KIT = "{requirement}"
+LOCK = "{lock}"
+# pinned to the versions of LOCK; the runtime keeps its other packages
+{pinned}
 hosted = "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 hosted = hosted or "KAGGLE_KERNEL_RUN_TYPE" in os.environ
 try:
@@ -73,13 +107,24 @@ except importlib.metadata.PackageNotFoundError:
     if hosted:
         import torch
 
-        keep_torch = os.path.join(tempfile.mkdtemp(), "keep-torch.txt")
-        with open(keep_torch, "w") as f:
-            f.write(f"torch=={{torch.__version__}}\\n")  # pip fails rather than replace it
+        lock = os.environ.get("COURSE_LOCK", LOCK)  # COURSE_LOCK: another copy (URL, file://)
+        try:
+            with urllib.request.urlopen(lock, timeout=60) as response:
+                tested = response.read().decode().splitlines()
+        except OSError as error:
+            raise RuntimeError(
+                f"could not read the tested versions from {{lock}} ({{error}}). Fix: check the "
+                "runtime's internet connection and run this cell again, or set COURSE_LOCK"
+            ) from None
+        pins = [line for line in tested if line.split("==")[0] in PINNED]
+        pins.append(f"torch=={{torch.__version__}}")  # pip fails rather than replace it
+        constraints = os.path.join(tempfile.mkdtemp(), "constraints.txt")
+        with open(constraints, "w") as f:
+            f.write("\\n".join(pins) + "\\n")
         kit = os.environ.get("COURSE_KIT", KIT)  # COURSE_KIT: a fork, a branch, a wheel
-        pip = [sys.executable, "-m", "pip", "install", "-q", "-c", keep_torch, kit]
+        pip = [sys.executable, "-m", "pip", "install", "-q", "-c", constraints, kit]
         subprocess.run(pip, check=True)
-        print("installed the course kit from", kit)
+        print("installed the course kit from", kit, "at the versions of", lock)
     else:
         raise ModuleNotFoundError(
             "the course kit is not installed in this Python. Fix: in the repository, run "
@@ -97,7 +142,30 @@ def install_cell_source(repository: str = REPOSITORY) -> str:
 
     Used in: every chapter's first code cell (written by ``tools/colab_cells.py``).
     """
-    return INSTALL_CELL.format(distribution=DISTRIBUTION, requirement=kit_requirement(repository))
+    return INSTALL_CELL.format(
+        distribution=DISTRIBUTION,
+        requirement=kit_requirement(repository),
+        lock=lock_url(repository),
+        pinned=_set_lines("PINNED", HOSTED_PINS),
+    )
+
+
+def _set_lines(name: str, items: tuple[str, ...], width: int = 100) -> str:
+    """``name = {...}`` then ``name |= {...}`` lines, each within ``width`` (as ruff keeps them).
+
+    >>> print(_set_lines("X", ("a", "b", "c"), width=14))
+    X = {"a", "b"}
+    X |= {"c"}
+    """
+    lines: list[list[str]] = [[]]
+    for item in items:
+        start = f"{name} = " if len(lines) == 1 else f"{name} |= "
+        if lines[-1] and len(start + "{" + ", ".join([*lines[-1], f'"{item}"']) + "}") > width:
+            lines.append([])
+        lines[-1].append(f'"{item}"')
+    return "\n".join(
+        f"{name} {'=' if i == 0 else '|='} {{{', '.join(chunk)}}}" for i, chunk in enumerate(lines)
+    )
 
 
 def hosted_runtime() -> str | None:
@@ -162,10 +230,12 @@ def describe_runtime() -> str:
 
 
 __all__ = [
+    "HOSTED_PINS",
     "REPOSITORY",
     "badge_markdown",
     "colab_url",
     "describe_runtime",
     "hosted_runtime",
     "install_cell_source",
+    "lock_url",
 ]

@@ -12,6 +12,7 @@ import warnings
 from collections import deque
 from collections.abc import Sequence
 
+from helpers.hub_kernels import hub_kernels_off
 from helpers.profiles import Profile, banner, get_profile
 
 # Warnings that say nothing a learner can act on, matched by their message (never wholesale).
@@ -118,6 +119,8 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
     # checkpoint; the Trainer's training bar and the Hub's download bars are not these
     transformers.utils.logging.disable_progress_bar()
     quiet_known_noise()
+    # transformers 5.25+ would fetch Hub kernels on a GPU and fail on a TPU (helpers.hub_kernels)
+    hub_kernels_off()
     active = get_profile(profile)
     threads = os.environ.get("COURSE_NUM_THREADS")
     if threads or active.is_toy:

@@ -65,9 +65,11 @@ def load_model(task: str, checkpoint: str, label_names: list[str], recipe):
     """
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
+    from helpers.hub_kernels import hub_kernels_off
     from helpers.models import check_num_labels
     from helpers.ner import label_maps_from_names
 
+    hub_kernels_off()  # the script runs without helpers.setup()
     id2label, label2id = label_maps_from_names(label_names)
     cls = AutoModelForSequenceClassification if task == "mrpc" else AutoModelForTokenClassification
     check_head(checkpoint, len(label_names), task)

@@ -134,12 +134,29 @@ def test_the_first_cell_installs_the_kit_on_colab_and_keeps_torch(kit_wheel, tmp
     assert local.returncode != 0 and "make lab (or pip install -e .)" in local.stderr
     assert "ModuleNotFoundError" in probe("import helpers")
 
-    # Colab, its package index replaced by the wheel built from this checkout
+    # Colab, its package index replaced by the wheel built from this checkout, the lock read
+    # from this checkout (these packages are the lock's versions: make venv installed them)
     colab = {**base, "COLAB_RELEASE_TAG": "release-colab-test", "COURSE_KIT": "ft-course-kit"}
     colab.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(kit_wheel), PIP_CONFIG_FILE=os.devnull)
+
+    # the lock's pins are applied to the course's libraries: a pin that the installed
+    # transformers does not meet makes pip fail
+    lock = (ROOT / "constraints.txt").read_text()
+    assert "\ntransformers==" in lock and "\njupyterlab==" in lock
+    other = tmp_path / "other-lock.txt"
+    other.write_text(lock.replace("\ntransformers==", "\ntransformers==0.0.1\n#"))
+    refused = run_cell(python, tmp_path, {**colab, "COURSE_LOCK": other.as_uri()})
+    assert refused.returncode != 0 and "conflicting dependencies" in refused.stderr
+    assert "ModuleNotFoundError" in probe("import helpers")
+    gone = run_cell(python, tmp_path, {**colab, "COURSE_LOCK": (tmp_path / "no").as_uri()})
+    assert "could not read the tested versions from file://" in gone.stderr
+
+    # ... and only to them: a pin of one of the runtime's own packages (jupyterlab) is left out
+    other.write_text(lock.replace("\njupyterlab==", "\njupyterlab==0.0.1\n#"))
+    colab["COURSE_LOCK"] = other.as_uri()
     first = run_cell(python, tmp_path, colab)
     assert first.returncode == 0, first.stderr[-3000:]
-    assert "installed the course kit from ft-course-kit" in first.stdout
+    assert "installed the course kit from ft-course-kit at the versions of file://" in first.stdout
     assert "Runtime: Colab" in first.stdout and "Profile: embedded" in first.stdout
     assert ("CPU: no GPU or TPU found" in first.stdout) != torch.cuda.is_available()
     where = probe("import helpers; print(helpers.__file__)")

@@ -62,6 +62,11 @@ def main() -> int:
 
     import helpers
 
+    # what a learner's chapter 3 runs first; it turns Hub kernels off (transformers 5.25+ would
+    # kernelize for the device type "xla" at model.train() and fail: helpers.hub_kernels)
+    helpers.setup("embedded", progress_bars=False)
+    assert os.environ.get("USE_HUB_KERNELS") == "NO", "helpers.setup() left Hub kernels on"
+
     checkpoint = helpers.model_checkpoint(helpers.get_profile("embedded"), "mrpc")
     raw_datasets = helpers.load_mrpc()
     expected = len(raw_datasets["validation"])
