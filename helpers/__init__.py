@@ -34,6 +34,7 @@ _MODULES = (
     "trainer_resume",
     "train",
     "budget",
+    "speed",
 )
 
 
