@@ -100,6 +100,7 @@ def measure_trainer_speed(
     import numpy as np
     import torch
     from transformers import Trainer
+    from transformers.trainer_callback import PrinterCallback
 
     args = trainer.args
     precision = precision_of(args)
@@ -137,6 +138,8 @@ def measure_trainer_speed(
                 data_collator=trainer.data_collator,
                 callbacks=[timer],
             )
+            # disable_tqdm swaps the progress bar for a printer of every log: neither is wanted
+            probe.remove_callback(PrinterCallback)
             probe.train()
     finally:
         random.setstate(states[0])
