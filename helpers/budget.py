@@ -297,9 +297,13 @@ def format_duration(seconds: float) -> str:
     '42 s'
     >>> format_duration(185)
     '3.1 min'
+    >>> format_duration(21936)
+    '6.1 h'
 
-    Used in: ``training_estimate``.
+    Used in: ``training_estimate``, ``helpers.speed.estimate_check``.
     """
+    if seconds >= 90 * 60:
+        return f"{seconds / 3600:.1f} h"
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
 
 
