@@ -75,14 +75,36 @@ def _step_timer():
     return StepTimer()
 
 
+def _input_name(trainer) -> str:
+    processing = getattr(trainer, "processing_class", None)
+    names = getattr(processing, "model_input_names", None) or ["input_ids"]
+    return names[0]
+
+
+def grouped_order(sequences: list, batch_size: int, seed: int = 0) -> list[int]:
+    """An order of ``sequences`` in batches of similar length, the batches shuffled.
+
+    >>> grouped_order([[1] * n for n in (5, 1, 4, 2)], 2)
+    [1, 3, 2, 0]
+
+    Used in: ``measure_trainer_speed`` (the probe's batches, padded as little as the run's).
+    """
+    by_length = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+    batches = [by_length[i : i + batch_size] for i in range(0, len(by_length), batch_size)]
+    random.Random(seed).shuffle(batches)
+    return [i for b in batches for i in b]
+
+
 def measure_trainer_speed(
-    trainer, key: tuple[str, str, str, str] | None = None, steps: int = 6, warmup: int = 2
+    trainer, key: tuple[str, str, str, str] | None = None, steps: int = 8, warmup: int = 2
 ) -> Speed:
     """Time a few training steps of ``trainer``'s run on a copy of its model (seconds).
 
     The copy trains with the trainer's own arguments (precision, batch size, sampling,
     optimizer), collator and a random sample of its training set, so the steps are those
-    the run will take; the model, the random states and the output folder stay untouched.
+    the run will take; length-grouped runs get batches as homogeneous as theirs (a few
+    batches grouped by the Trainer itself would pad much more). The model, the random
+    states and the output folder stay untouched.
     The first ``warmup`` steps (kernel set-up, first shapes) are not counted.
 
     Args:
@@ -116,6 +138,12 @@ def measure_trainer_speed(
             "(helpers.training_estimate without measured=...)."
         )
     sample = dataset.shuffle(seed=0).select(range(count - count % batch))
+    strategy = args.train_sampling_strategy
+    if strategy == "group_by_length":
+        # a few batches grouped by the Trainer's sampler would pad far more than the run's
+        # (it sorts windows of 50 batches): make them as homogeneous, in a shuffled order
+        sample = sample.select(grouped_order(sample[_input_name(trainer)], batch))
+        strategy = "sequential"
     states = random.getstate(), np.random.get_state(), torch.get_rng_state()
     timer = _step_timer()
     try:
@@ -130,6 +158,7 @@ def measure_trainer_speed(
                 report_to="none",
                 disable_tqdm=True,
                 load_best_model_at_end=False,
+                train_sampling_strategy=strategy,
             )
             probe = Trainer(
                 copy.deepcopy(trainer.model),

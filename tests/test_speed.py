@@ -118,3 +118,12 @@ def list_dir(path):
     import os
 
     return os.listdir(path) if os.path.isdir(path) else []
+
+
+def test_the_probes_batches_are_as_homogeneous_as_a_grouped_runs():
+    lengths = [7, 30, 8, 31, 9, 29, 10, 32]
+    order = speed.grouped_order([[0] * n for n in lengths], batch_size=2)
+    assert sorted(order) == list(range(8))
+    batches = [[lengths[i] for i in order[k : k + 2]] for k in (0, 2, 4, 6)]
+    # each batch pads to within 1 token of its longest; random pairs would pad ~20 tokens
+    assert all(max(b) - min(b) <= 1 for b in batches)
