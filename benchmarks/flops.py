@@ -222,6 +222,7 @@ __all__ = [
     "model_matmul_shapes",
     "padding_share",
     "ratio_bound",
+    "token_lengths",
     "training_flops_per_sample",
 ]
 

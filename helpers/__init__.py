@@ -32,6 +32,7 @@ _MODULES = (
     "train_model",
     "train_loop",
     "trainer_resume",
+    "trainer_order",
     "train",
     "budget",
     "speed",
