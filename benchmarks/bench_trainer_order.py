@@ -52,6 +52,7 @@ def run(order: str, precision: str, data_dir: str, seed: int) -> dict:
         TrainingArguments,
         set_seed,
     )
+    from transformers.trainer_callback import PrinterCallback
 
     import helpers
     from helpers.profiles import offline_minilm_path
@@ -106,6 +107,7 @@ def run(order: str, precision: str, data_dir: str, seed: int) -> dict:
         processing_class=tokenizer,
         compute_metrics=helpers.compute_metrics,
     )
+    trainer.remove_callback(PrinterCallback)  # disable_tqdm prints every log otherwise
     output = trainer.train()
     epochs = [
         {k: round(h[k], 4) for k in ("eval_accuracy", "eval_f1")}
