@@ -54,6 +54,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from flops import bound_rows, limit_rows, limits  # noqa: E402 - the sibling module
+
 ROOT = Path(__file__).resolve().parent.parent
 # The reference figures, measured with the course recipe on 2 CPU cores.
 TARGETS = {"mrpc": {"accuracy": 0.809, "f1": 0.872}, "ner": {"f1": 0.873}}
@@ -476,6 +479,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fresh", action="store_true", help="ignore stored results")
     parser.add_argument("--json", default=None, help="also write the results here")
     parser.add_argument(
+        "--peak-seconds",
+        type=float,
+        default=0.5,
+        help="seconds each matmul of the peak measurement repeats (0: skip the peak)",
+    )
+    parser.add_argument(
         "--variant",
         action="append",
         default=[],
@@ -569,6 +578,13 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         run.setdefault("seed", run["spec"]["seed"])
     print_report(args.task, runs, skipped)
+    if args.peak_seconds > 0:
+        limit = limits(args.task, checkpoint, data_dir, args.peak_seconds)
+        print("\nthe limit: this machine's matmul peak, measured in this run")
+        print("\n".join(limit_rows(runs, limit)))
+        print("\n".join(bound_rows(args.task, runs, limit, args.course_epochs)))
+        for run in runs:
+            run["limit"] = limit
     print(f"benchmark wall time {time.perf_counter() - start:.0f} s")
     if args.json:
         Path(args.json).write_text(json.dumps(runs, indent=2, default=float))

@@ -33,8 +33,10 @@ _MODULES = (
     "train_model",
     "train_loop",
     "trainer_resume",
+    "trainer_order",
     "train",
     "budget",
+    "speed",
 )
 
 

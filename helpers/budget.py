@@ -143,6 +143,64 @@ def samples_within(
     return min(fit, available) if available is not None else fit
 
 
+# CoNLL-2003's training sentences, and the F1 the course's recipe reaches on this model with
+# all of them (benchmarks/bench_train.py ner): the laptop profile's sizing aims at both
+NER_ALL_SENTENCES = 14041
+NER_LAPTOP_FP32_SENTENCES = 5000
+
+
+def ner_train_size(profile: Profile, precision: str, requested: int = 0) -> tuple[int | None, str]:
+    """How many CoNLL-2003 sentences chapter 4's full run trains on, and why (one line).
+
+    On the laptop profile: all of them where the run trains in bf16, which a CPU with fast
+    bf16 does in about 3 minutes (2 epochs, 160-212 s measured on two machines) to the
+    course's F1 0.873; in fp32 all of them would take about 5.5 minutes, so 5000 (2 minutes,
+    F1 about 0.85, below the course's).
+
+    Args:
+        profile: the active profile.
+        precision: the precision the run trains in (``"bf16"`` or ``"no"``).
+        requested: the parameter cell's ``COURSE_NUM_SAMPLES``; 0 lets the profile choose.
+
+    Returns:
+        ``(count, reason)``; count None means the whole training split.
+
+    >>> from helpers.profiles import get_profile
+    >>> ner_train_size(get_profile("embedded"), "no")[0] is None
+    True
+    >>> ner_train_size(get_profile("laptop"), "no")
+    (5000, 'Training on 5000 of the 14041 sentences: in fp32 all of them would take about 5.5 min on 2 cores (F1 0.873 needs them all: set COURSE_NUM_SAMPLES=14041); 5000 take about 2.0 min and reach F1 about 0.85.')
+    >>> ner_train_size(get_profile("laptop"), "bf16")[0] is None
+    True
+    >>> ner_train_size(get_profile("laptop"), "bf16", requested=2000)[0]
+    2000
+
+    Used in: 04_ner (the parameter cell).
+    """
+    if requested < 0:
+        raise ValueError(
+            f"COURSE_NUM_SAMPLES must be >= 0, got {requested}. Fix: 0 lets the profile choose."
+        )
+    if requested:
+        return requested, f"Training on {requested} sentences, as the parameter cell asks."
+    if profile.ner_train_samples is None:
+        return None, "Training on all the training sentences of this profile."
+    if precision == "bf16":
+        return None, (
+            f"Training on all {NER_ALL_SENTENCES} sentences: this machine trains in bf16, which "
+            "takes them through 2 epochs in about 3 min on 2 cores (160-212 s measured) to the "
+            "course's F1 0.873."
+        )
+    fp32 = estimate_seconds(NER_ALL_SENTENCES, 2, "ner", "no", "trainer_frozen")
+    part = estimate_seconds(NER_LAPTOP_FP32_SENTENCES, 2, "ner", "no", "trainer_frozen")
+    return NER_LAPTOP_FP32_SENTENCES, (
+        f"Training on {NER_LAPTOP_FP32_SENTENCES} of the {NER_ALL_SENTENCES} sentences: in fp32 "
+        f"all of them would take about {format_duration(fp32)} on 2 cores (F1 0.873 needs them "
+        f"all: set COURSE_NUM_SAMPLES={NER_ALL_SENTENCES}); {NER_LAPTOP_FP32_SENTENCES} take "
+        f"about {format_duration(part)} and reach F1 about 0.85."
+    )
+
+
 def estimates_apply(profile: Profile) -> bool:
     """Whether the measured speeds describe this profile and machine (MiniLM, no GPU).
 
@@ -157,6 +215,19 @@ def estimates_apply(profile: Profile) -> bool:
     return profile.name == "laptop" and models <= minilm and not torch.cuda.is_available()
 
 
+def precision_name(precision: str) -> str:
+    """How a learner reads a precision: ``"bf16"`` is bf16 autocast, ``"no"`` is fp32.
+
+    >>> precision_name("no"), precision_name("bf16")
+    ('fp32', 'bf16 autocast')
+
+    Used in: ``training_estimate``.
+    """
+    return {"no": "fp32", "bf16": "bf16 autocast", "fp16": "fp16 autocast"}.get(
+        precision, precision
+    )
+
+
 def training_estimate(
     profile: Profile,
     num_samples: int,
@@ -165,13 +236,17 @@ def training_estimate(
     precision: str = "no",
     path: str = "trainer",
     how_to_shorten: str = "",
+    measured=None,
 ) -> str:
     """The line a notebook prints before a training cell: its estimated time and how to cut it.
 
     Args:
         profile: the active profile (``helpers.setup()``).
-        num_samples, epochs, task, precision, path: as for ``estimate_seconds``.
+        num_samples, epochs, task, precision, path: as for ``estimate_seconds``; ``precision``
+            is the one the run actually uses, and the line names it.
         how_to_shorten: what the learner can change, e.g. "set COURSE_NUM_SAMPLES=2000".
+        measured: a ``helpers.speed.Speed`` measured on this machine; the estimate then comes
+            from it, and the table's figure is quoted beside it.
 
     Returns:
         One or two sentences; without measured figures for this profile or machine, says so.
@@ -179,23 +254,39 @@ def training_estimate(
     Used in: 02_mrpc_trainer, 03_training_loop, 04_ner.
     """
     what = f"{num_samples} examples x {epochs:g} epochs"
+    used = precision_name(precision)
+    if measured is not None:
+        seconds = num_samples * epochs / measured.samples_per_second
+        line = (
+            f"Training {what} in {used}: about {format_duration(seconds)} on this machine "
+            f"({measured.samples_per_second:.0f} samples/s measured: {measured.how})."
+        )
+        if estimates_apply(profile) and (task, path, precision) in MEASURED_SAMPLES_PER_SECOND:
+            table = estimate_seconds(num_samples, epochs, task, precision, path)
+            line += f" The kit's table ({MEASURED_ON}) says {format_duration(table)}."
+        return f"{line} To shorten it: {how_to_shorten}." if how_to_shorten else line
     if profile.is_toy:
-        return f"Training {what}: a few seconds (toy data, tiny model)."
+        return f"Training {what} in {used}: a few seconds (toy data, tiny model)."
     if not estimates_apply(profile):
         return (
-            f"Training {what}: no measured speed for this model and machine (the kit's "
-            f"figures are for {MEASURED_ON})."
+            f"Training {what} in {used}: no measured speed for this model and machine (the "
+            f"kit's figures are for {MEASURED_ON})."
         )
-    measured = (task, path, precision) in MEASURED_SAMPLES_PER_SECOND
-    # no bf16 figure: the fp32 one bounds the time (fast bf16 only makes training faster)
-    used = precision if measured else "no"
-    seconds = estimate_seconds(num_samples, epochs, task, used, path)
-    speed = samples_per_second(task, path, used)
-    line = (
-        f"Training {what}: {'about' if measured else 'at most'} {format_duration(seconds)} on "
-        f"{MEASURED_ON} ({'bf16' if used == 'bf16' else 'fp32'}, {speed:.0f} samples/s "
-        "measured); less with more cores."
-    )
+    if (task, path, precision) in MEASURED_SAMPLES_PER_SECOND:
+        seconds = estimate_seconds(num_samples, epochs, task, precision, path)
+        speed = samples_per_second(task, path, precision)
+        line = (
+            f"Training {what} in {used}: about {format_duration(seconds)} on {MEASURED_ON} "
+            f"({speed:.0f} samples/s measured there); less with more cores."
+        )
+    else:
+        # no figure for this precision: fp32's bounds the time (fast bf16 only trains faster)
+        seconds = estimate_seconds(num_samples, epochs, task, "no", path)
+        line = (
+            f"Training {what} in {used}: at most {format_duration(seconds)} on {MEASURED_ON} "
+            f"(the table has only fp32's {samples_per_second(task, path, 'no'):.0f} samples/s "
+            f"for this path; {used} is faster)."
+        )
     return f"{line} To shorten it: {how_to_shorten}." if how_to_shorten else line
 
 
@@ -206,15 +297,21 @@ def format_duration(seconds: float) -> str:
     '42 s'
     >>> format_duration(185)
     '3.1 min'
+    >>> format_duration(21936)
+    '6.1 h'
 
-    Used in: ``training_estimate``.
+    Used in: ``training_estimate``, ``helpers.speed.estimate_check``.
     """
+    if seconds >= 90 * 60:
+        return f"{seconds / 3600:.1f} h"
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
 
 
 __all__ = [
     "MEASURED_SAMPLES_PER_SECOND",
+    "precision_name",
     "estimate_seconds",
+    "ner_train_size",
     "samples_per_second",
     "samples_within",
     "training_estimate",

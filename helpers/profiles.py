@@ -166,7 +166,7 @@ def _base_profile(name: str) -> Profile:
             # recipe each trains in a few minutes on 2 cores (see the README's timings).
             mrpc_train_samples=None,
             ner_train_samples=5000,
-            expected=N_("about 5 minutes per chapter on a 2-core laptop CPU (fp32)"),
+            expected=N_("about 5 minutes per chapter on a 2-core laptop CPU"),
         )
     if name == "full":
         return Profile(
@@ -249,6 +249,22 @@ def require_hub(what: str, profile: str | None = None) -> None:
     )
 
 
+def banner_precision() -> tuple[str, bool]:
+    """The precision the chapters' full runs will train in, and whether a setting asked for it.
+
+    Reads ``COURSE_MIXED_PRECISION`` and ``COURSE_RECIPE`` as the parameter cells do; without
+    them, bf16 (or fp16) where this machine runs it fast, else ``"no"`` (fp32).
+
+    Used in: ``banner``.
+    """
+    from helpers.precision import resolve_mixed_precision
+
+    asked = os.environ.get("COURSE_MIXED_PRECISION") or (
+        "no" if os.environ.get("COURSE_RECIPE") == "course" else None
+    )
+    return resolve_mixed_precision(asked or "auto"), asked is not None
+
+
 def banner(profile: Profile) -> str:
     """The text a notebook shows first: which profile, what to expect, how to switch.
 
@@ -271,13 +287,15 @@ def banner(profile: Profile) -> str:
             )
         )
     else:
+        precision, asked = banner_precision()
+        # chapter 4 trains on all the NER sentences where bf16 makes them fit its minutes
         ner = (
             ngettext(
                 "{count} of the NER sentences",
                 "{count} of the NER sentences",
                 profile.ner_train_samples,
             ).format(count=profile.ner_train_samples)
-            if profile.ner_train_samples
+            if profile.ner_train_samples and precision != "bf16"
             else _("all NER sentences")
         )
         lines.append(
@@ -292,6 +310,20 @@ def banner(profile: Profile) -> str:
                 ner=ner,
             )
         )
+    if not profile.is_toy:
+        if precision == "bf16":
+            lines.append(
+                _(
+                    "Precision: bf16 autocast, which this machine runs fast "
+                    "(COURSE_MIXED_PRECISION=no trains in fp32)."
+                )
+            )
+        elif precision == "fp16":
+            lines.append(_("Precision: fp16 autocast with loss scaling, which this GPU runs fast."))
+        elif asked:
+            lines.append(_("Precision: fp32, as COURSE_MIXED_PRECISION or COURSE_RECIPE asks."))
+        else:
+            lines.append(_("Precision: fp32 (this machine has no fast bf16 or fp16)."))
     if note := language_note():
         lines.append(note)
     return "\n".join(lines)

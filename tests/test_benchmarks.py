@@ -80,9 +80,13 @@ def test_benchmark_runs_seeds_and_precisions_side_by_side(task, tmp_path, capsys
     out = tmp_path / "results.json"
     argv = [task, "--profile", "embedded", "--course-epochs", "1", "--max-train-samples", "32"]
     argv += ["--seeds", "1", "2", "--precisions", "no", "bf16", "--allow-slow-bf16"]
-    argv += ["--results-dir", str(tmp_path / "runs"), "--epochs", "1"]
+    argv += ["--results-dir", str(tmp_path / "runs"), "--epochs", "1", "--peak-seconds", "0.02"]
     assert bench.main([*argv, "--json", str(out), "--variant", "--lr 1e-3"]) == 0
     printed = capsys.readouterr().out
+    # the limit: both peaks measured in this run, each run's share, the bound beside the ratio
+    assert "matmul peak here" in printed and "bf16/fp32" in printed
+    assert printed.count("of the bf16 peak") == 4 and printed.count("of the fp32 peak") == 5
+    assert printed.count("bound on this machine") == 8
     runs = json.loads(out.read_text())
     # the course once (first seed); the kit and its variant for each precision and seed
     assert [(r["name"], r["seed"]) for r in runs if r["name"] == "course"] == [("course", 1)]
@@ -108,3 +112,55 @@ def test_doctests_of_the_benchmark():
     bench = load_benchmark()
     failed, attempted = doctest.testmod(bench)
     assert attempted > 0 and failed == 0
+
+
+def limit(bf16_peak=300.0, fp32_peak=120.0):
+    return {
+        "tokens_per_sample": 53.2,
+        "flops_per_sample": 3.47e9,
+        "peaks": {
+            "bf16": {"model": bf16_peak, "square": 350.0},
+            "no": {"model": fp32_peak, "square": 140.0},
+        },
+        "padding": {"course": 0.34, "kit": 0.02},
+    }
+
+
+def run(name, precision, samples_per_second, seconds, epochs=2):
+    return {
+        "name": name,
+        "mixed_precision": precision,
+        "seed": 42,
+        "train_samples_per_second": samples_per_second,
+        "train_seconds": seconds,
+        "recipe": {"epochs": epochs},
+    }
+
+
+def test_each_run_gets_its_share_of_its_precisions_peak_and_a_low_share_is_flagged():
+    bench = load_benchmark()
+    runs = [run("course", "no", 30.0, 500.0, 3), run("kit", "bf16", 60.0, 100.0)]
+    lines = bench.limit_rows(runs, limit())
+    # 30 x 3.47 = 104 GFLOP/s of fp32's 120; 60 x 3.47 = 208 of bf16's 300
+    assert "course no seed 42: 104 GFLOP/s, 87% of the fp32 peak" in lines[2]
+    assert "kit bf16 seed 42: 208 GFLOP/s, 69% of the bf16 peak" in lines[3]
+    assert not any("below 50%" in line for line in lines)
+    # the same kit speed against a peak 2.5x higher: 28%, flagged for profiling
+    flagged = bench.limit_rows(runs, limit(bf16_peak=750.0))
+    assert "28% of the bf16 peak  <- below 50%" in flagged[3]
+
+
+def test_the_bound_stands_beside_the_measured_ratio():
+    bench = load_benchmark()
+    runs = [run("course", "no", 30.0, 500.0, 3), run("kit", "bf16", 60.0, 100.0)]
+    (line,) = bench.bound_rows("mrpc", runs, limit(), course_epochs=3)
+    # measured 500 / 100 = 5.0x; bound (300 / 120) x (3 / 2) x (0.98 / 0.66) = 5.6x
+    assert "took 5.0x as long; bound on this machine 5.6x" in line
+
+
+def test_doctests_of_the_flop_count():
+    import doctest
+
+    bench = load_benchmark()
+    failed, attempted = doctest.testmod(sys.modules["flops"])
+    assert bench and attempted > 0 and failed == 0

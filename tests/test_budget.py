@@ -70,8 +70,8 @@ def test_estimate_line_on_the_laptop_profile(monkeypatch):
     assert budget.estimates_apply(laptop)
     line = training_estimate(laptop, 3668, 2, "mrpc", how_to_shorten="set COURSE_EPOCHS=1")
     speed = samples_per_second("mrpc", "trainer", "no")
-    assert line.startswith("Training 3668 examples x 2 epochs: about ")
-    assert f"(fp32, {speed:.0f} samples/s measured)" in line
+    assert line.startswith("Training 3668 examples x 2 epochs in fp32: about ")
+    assert f"({speed:.0f} samples/s measured there)" in line
     assert line.endswith("To shorten it: set COURSE_EPOCHS=1.")
     assert budget.format_duration(estimate_seconds(3668, 2, "mrpc")) in line
 
@@ -99,5 +99,6 @@ def test_without_a_bf16_figure_the_fp32_one_bounds_the_time(monkeypatch):
     laptop = get_profile("laptop")
     assert ("ner", "trainer", "bf16") not in MEASURED_SAMPLES_PER_SECOND
     line = training_estimate(laptop, 5000, 2, "ner", precision="bf16")
-    assert line.startswith("Training 5000 examples x 2 epochs: at most ")
-    assert "(fp32, " in line
+    # the line names the precision the run uses, and says the figure is fp32's
+    assert line.startswith("Training 5000 examples x 2 epochs in bf16 autocast: at most ")
+    assert "the table has only fp32's" in line

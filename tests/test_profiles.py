@@ -102,3 +102,29 @@ def test_require_hub_names_the_fixes():
 def test_unknown_profile():
     with pytest.raises(ValueError, match="choose one of embedded, laptop, full"):
         get_profile("gpu")
+
+
+@pytest.mark.parametrize(
+    "fast_bf16, env, precision_line, ner",
+    [
+        (True, {}, "Precision: bf16 autocast", "all NER sentences"),
+        (False, {}, "Precision: fp32 (this machine has no fast bf16", "5000 of the NER"),
+        (True, {"COURSE_MIXED_PRECISION": "no"}, "Precision: fp32, as COURSE_", "5000 of the"),
+        (True, {"COURSE_RECIPE": "course"}, "Precision: fp32, as COURSE_", "5000 of the NER"),
+    ],
+)
+def test_banner_names_the_precision_the_runs_use(monkeypatch, fast_bf16, env, precision_line, ner):
+    from helpers import precision
+
+    monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
+    monkeypatch.delenv("COURSE_RECIPE", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(
+        precision, "detect_hardware", lambda: precision.Hardware("cpu", cpu_fast_bf16=fast_bf16)
+    )
+    text = profiles.banner(profiles._base_profile("laptop"))
+    assert precision_line in text
+    assert ner in text
+    # the old banner promised fp32 on every machine
+    assert "CPU (fp32)" not in text

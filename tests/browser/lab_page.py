@@ -38,14 +38,28 @@ MAX_SCREENSHOT_HEIGHT = 32000
 JS_START = """(path) => {
   const app = window.jupyterapp;
   const panel = app.shell.currentWidget;
-  window.__tier = {ready: false, done: false, error: null};
+  window.__tier = {ready: false, done: false, error: null,
+                   openedAt: Date.now(), idleAt: null, doneAt: null};
   (async () => {
     await panel.context.ready;
     await panel.sessionContext.ready;
+    // the learner's wait before Run All can start: the kernel started and idle (60 s at most)
+    const kernel = () => panel.sessionContext.session && panel.sessionContext.session.kernel;
+    for (let i = 0; i < 1200 && !(kernel() && kernel().status === 'idle'); i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    window.__tier.idleAt = Date.now();
     window.__tier.ready = true;
     await app.commands.execute('notebook:run-all-cells');
-  })().then(() => { window.__tier.done = true; },
+  })().then(() => { window.__tier.done = true; window.__tier.doneAt = Date.now(); },
             (e) => { window.__tier.done = true; window.__tier.error = String(e); });
+}"""
+
+# the learner's two waits, in seconds: opening to an idle kernel, and Run All from there
+JS_TIMES = """() => {
+  const t = window.__tier;
+  return {kernelIdle: t.idleAt ? (t.idleAt - t.openedAt) / 1000 : null,
+          runAll: t.idleAt && t.doneAt ? (t.doneAt - t.idleAt) / 1000 : null};
 }"""
 
 JS_SHOWS = """(path) => {
@@ -135,6 +149,8 @@ class NotebookRun:
 
     path: str
     seconds: float = 0.0
+    kernel_idle_seconds: float | None = None  # the notebook shown -> its kernel idle
+    run_all_seconds: float | None = None  # the kernel idle -> every cell run (Run All's wait)
     notebook: dict[str, Any] = field(default_factory=dict)
     page_facts: list[dict[str, Any]] = field(default_factory=list)
     timed_out_in: int | None = None  # the cell still running when the timeout hit (-1: none)
@@ -208,6 +224,8 @@ def collect(page: Any, run: NotebookRun) -> None:
     except PlaywrightTimeout:
         pass  # the widget check reports each placeholder left
     run.notebook = page.evaluate(JS_NOTEBOOK)
+    times = page.evaluate(JS_TIMES)
+    run.kernel_idle_seconds, run.run_all_seconds = times["kernelIdle"], times["runAll"]
     run.page_facts = page.evaluate(JS_PAGE_FACTS)
 
 

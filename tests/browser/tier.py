@@ -180,7 +180,13 @@ NO_CHROMIUM = (
 def report(path: Path, run: NotebookRun, timeout: float) -> str:
     """A notebook's result in a few lines: PASS/FAIL, its seconds, its problems, its files."""
     problems = run.problems(timeout)
-    lines = [f"{'PASS' if not problems else 'FAIL'} {path} in {run.seconds:.1f} s"]
+    waits = ""
+    if run.kernel_idle_seconds is not None and run.run_all_seconds is not None:
+        waits = (
+            f" (kernel idle {run.kernel_idle_seconds:.1f} s after opening, "
+            f"then Run All {run.run_all_seconds:.1f} s)"
+        )
+    lines = [f"{'PASS' if not problems else 'FAIL'} {path} in {run.seconds:.1f} s{waits}"]
     lines += [f"  - {problem}" for problem in problems]
     noisy = stderr_cells(run.notebook.get("cells", []))
     if noisy:
@@ -191,6 +197,27 @@ def report(path: Path, run: NotebookRun, timeout: float) -> str:
     return "\n".join(lines)
 
 
+def timings_table(runs: list[tuple[Path, NotebookRun]]) -> list[str]:
+    """The learner's waits per notebook: kernel idle after opening, Run All, the tier's total.
+
+    >>> print("\\n".join(timings_table([(Path("a.ipynb"), NotebookRun("a", 9.0, 1.5, 6.25))])))
+    notebook  kernel idle s  Run All s  total s
+    a.ipynb             1.5        6.2      9.0
+    """
+
+    def cell(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    width = max([len("notebook")] + [len(str(path)) for path, _ in runs])
+    lines = [f"{'notebook':<{width}}  kernel idle s  Run All s  total s"]
+    for path, run in runs:
+        lines.append(
+            f"{str(path):<{width}}  {cell(run.kernel_idle_seconds):>13}  "
+            f"{cell(run.run_all_seconds):>9}  {run.seconds:>7.1f}"
+        )
+    return lines
+
+
 def main(argv: list[str]) -> int:
     if argv == ["--find-chromium"]:  # for the Makefile: is there a browser to drive?
         chromium = find_chromium()
@@ -198,11 +225,14 @@ def main(argv: list[str]) -> int:
         return 0 if chromium else 1
     paths = [Path(arg) for arg in argv] or notebooks_to_run()
     failed = 0
+    runs = []
     with Tier() as tier:
         for path in paths:
             run = tier.run(path)
+            runs.append((path, run))
             print(report(path, run, tier.timeout), flush=True)
             failed += bool(run.problems(tier.timeout))
+    print("\n".join(timings_table(runs)))
     print(f"{len(paths) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
