@@ -7,8 +7,11 @@ effects; each module lists its public names in ``__all__``.
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import importlib.util
+from pathlib import Path
 
 # Modules whose __all__ names are re-exported here, in lookup order.
 _MODULES = (
@@ -40,20 +43,41 @@ _MODULES = (
 )
 
 
+def _spec(module_name: str):
+    return importlib.util.find_spec(f"{__name__}.{module_name}")
+
+
+@functools.cache
+def _index() -> dict[str, str]:
+    """Each public name and the first module in ``_MODULES`` that lists it, read from the
+    modules' ``__all__`` literals without importing them: a lookup imports one module, not
+    every module before it (which pulled torch and transformers into chapter 1)."""
+    index: dict[str, str] = {}
+    for module_name in _MODULES:
+        spec = _spec(module_name)
+        if spec is None or spec.origin is None:
+            continue
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                for name in ast.literal_eval(node.value):
+                    index.setdefault(name, module_name)
+    return index
+
+
 def _public(module_name: str) -> list[str]:
-    if importlib.util.find_spec(f"{__name__}.{module_name}") is None:
-        return []
-    return list(getattr(importlib.import_module(f"{__name__}.{module_name}"), "__all__", []))
+    return [name for name, module in _index().items() if module == module_name]
 
 
 def __getattr__(name: str):
-    for module_name in _MODULES:
-        if importlib.util.find_spec(f"{__name__}.{module_name}") is None:
-            continue
-        module = importlib.import_module(f"{__name__}.{module_name}")
-        if name in getattr(module, "__all__", ()):
-            return getattr(module, name)
-    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    if not name.startswith("__") and _spec(name) is not None:
+        # a submodule: `from helpers import classroom` asks for the attribute first
+        return importlib.import_module(f"{__name__}.{name}")
+    module_name = _index().get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
 
 
 def __dir__() -> list[str]:
