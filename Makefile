@@ -22,7 +22,7 @@ TRANSLATED := $(sort $(dir $(wildcard notebooks/*/[0-9][0-9]_*.ipynb)))
 export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: venv test lint unit notebooks browser-test browser-tier course lab clean lessons \
-	stress tpu-smoke student translations test-translations
+	stress tpu-smoke student translations test-translations class class-grade class-test
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml
@@ -39,6 +39,33 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m nbstripout --verify notebooks/*.ipynb $(wildcard notebooks/*/*.ipynb)
 
+# The graded edition (docs/grading.md): nbgrader in the optional extra .[instructor], then the
+# chapters as an nbgrader course in $(CLASS_OUT) (COURSE_LANG=pl make class: the Polish one
+# in build/class-pl), released by nbgrader's generate_assignment; make class-grade autogrades
+# $(CLASS_OUT)/submitted/, writes the feedback pages and grades.csv. nbgrader calls alembic
+# from PATH: the venv's bin goes first, so these work from a plain shell.
+CLASS_LANG := $(or $(COURSE_LANG),en)
+CLASS_OUT ?= build/class$(if $(filter-out en,$(CLASS_LANG)),-$(CLASS_LANG))
+CLASS_STAMP := $(VENV)/.installed-instructor
+CLASS_ENV = PATH="$(abspath $(VENV))/bin:$$PATH" HF_HUB_OFFLINE=1
+$(CLASS_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[instructor]"
+	touch $(CLASS_STAMP)
+
+class: $(CLASS_STAMP)
+	$(CLASS_ENV) $(PY) -m tools.nbgrader_course build --lang $(CLASS_LANG) --out $(CLASS_OUT)
+
+class-grade: $(CLASS_STAMP)
+	$(CLASS_ENV) $(PY) -m tools.nbgrader_course grade --course $(CLASS_OUT)
+
+# The whole synthetic class (tests/grading_class.py), every chapter, autograded by nbgrader:
+# full marks, untouched, each exercise wrong, every fake, a timeout, a crash, a malformed
+# file, with exact scores per learner and exercise; then each translated class's full marks.
+# Long (see docs/grading.md); make test runs the part that fits CI.
+class-test: $(CLASS_STAMP)
+	$(CLASS_ENV) COURSE_PROFILE=embedded COURSE_CLASS_ALL=1 COURSE_CELL_TIMEOUT=120 \
+		$(PY) -m pytest tests/test_grading.py -v --durations=5
+
 # Offline, on the embedded profile, as CI runs it: unit tests, doctests, the real-data tier
 # (skipped without ../shared/data) and every notebook under nbval, in both editions (the
 # instructor's: a reference solution that fails its check fails the run; and the student's),
@@ -47,7 +74,7 @@ lint: $(STAMP)
 # stay on one worker, in order): the notebooks' kernels and the launched processes wait as
 # much as they compute, so on 2 cores three at a time finish first. The translated chapters
 # run here too.
-test: lint student
+test: lint student $(CLASS_STAMP)
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 COURSE_CLASSROOM_STRICT=1 $(PY) -m pytest \
 		-n $(TEST_WORKERS) --dist loadfile tests helpers notebooks/*.ipynb $(STUDENT_OUT)/*.ipynb \
 		$(TRANSLATED) --ignore=tests/browser \

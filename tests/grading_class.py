@@ -121,7 +121,7 @@ def fill(notebook, answers: dict[str, str]):
     return notebook
 
 
-def test_ids(notebook) -> list[str]:
+def grade_cell_ids(notebook) -> list[str]:
     return [
         c.metadata["nbgrader"]["grade_id"]
         for c in notebook.cells
