@@ -13,7 +13,9 @@ ClearSolutions and ClearHiddenTests) and in full by ``make class-test``.
 from __future__ import annotations
 
 import csv
+import html
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +29,7 @@ from helpers.classroom import text
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERYTHING = os.environ.get("COURSE_CLASS_ALL") == "1"
+GRADED = ROOT / "build" / "grading-test" / "class"
 LANGS = ("pl", "ja", "ru", "zh_Hans", "hi")
 
 if os.environ.get("CI") != "1":
@@ -53,8 +56,10 @@ def _tool(*args: str, timeout: int, **env: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("class") / "class"
+def course() -> Path:
+    # kept after the run: the browser tier's formgrader test opens this graded class
+    out = GRADED
+    shutil.rmtree(out.parent, ignore_errors=True)
     result = _tool("build", "--out", str(out), timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
@@ -198,3 +203,25 @@ def test_a_translated_class_releases_no_solution(tmp_path, lang, monkeypatch):
         points = text.say(text.common()["graded_points"], points=2)
         assert points != english and any(points in c.source for c in notebook.cells)
     assert leaks_in(tmp_path) == []
+
+
+@pytest.mark.skipif(not EVERYTHING, reason="make class-test: a course per language, graded")
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_translated_class_is_graded(tmp_path, lang):
+    """COURSE_LANG=<lang> make class, then full marks and untouched on chapter 4, graded by
+    nbgrader: the same scores as in English, the feedback in the language."""
+    course = tmp_path / "class"
+    result = _tool("build", "--lang", lang, "--out", str(course), timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    chosen = [x for x in learners((FAKES_CHAPTER,)) if x.student in ("full", "untouched")]
+    expected = write(course, chosen)
+    result = _tool("grade", "--course", str(course), timeout=3600, COURSE_LANG=lang)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert graded(course) == expected
+    page = html.unescape((course / "feedback" / "untouched" / "04_ner" / "04_ner.html").read_text())
+    os.environ["COURSE_LANG"] = lang
+    try:
+        hint = text.translate(text.common()["not_attempted"])
+    finally:
+        del os.environ["COURSE_LANG"]
+    assert hint.split(".")[0] in page and hint != text.common()["not_attempted"]
