@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     rate = sum((per_class or per_one).values())
     print(f"all {len(args.chapters)} chapters: {rate:.0f} s per learner")
     for size in (30, 300):
-        print(f"a class of {size}: {size * rate / 3600:.1f} h of autograde, one submission at a time")
+        print(
+            f"a class of {size}: {size * rate / 3600:.1f} h of autograde, one submission at a time"
+        )
     print(f"load after: {os.getloadavg()}")
     return 0
 
