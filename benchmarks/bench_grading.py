@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import time
@@ -29,13 +30,19 @@ from grading_class import learners, write  # noqa: E402
 from tools.nbgrader_course import assignments, build, nbgrader  # noqa: E402
 
 
-def autograde_seconds(course: Path, name: str) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def autograde_seconds(course: Path, name: str) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (nbgrader and its kernels) of one ``nbgrader autograde``."""
+    start, cpu = time.perf_counter(), _cpu()
     result = nbgrader(course, "autograde", name, timeout=6 * 3600, check=False)
     seconds = time.perf_counter() - start
     if result.returncode:
         raise SystemExit(f"nbgrader autograde {name} failed:\n{result.stderr[-3000:]}")
-    return seconds
+    return seconds, _cpu() - cpu
 
 
 def fresh_submissions(course: Path, chapter: int, count: int) -> None:
@@ -61,20 +68,27 @@ def main(argv: list[str] | None = None) -> int:
     build("en", course)
     print(f"profile {os.environ['COURSE_PROFILE']}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     per_one, per_class = {}, {}
+    print("chapter            one submission: wall s (CPU s)   in a batch: wall s (CPU s) each")
     for chapter in args.chapters:
         name = assignments()[chapter]
         fresh_submissions(course, chapter, 1)
         per_one[chapter] = autograde_seconds(course, name)
+        line = f"{name:18} {per_one[chapter][0]:7.1f} ({per_one[chapter][1]:6.1f})"
         if args.learners > 1:
             fresh_submissions(course, chapter, args.learners)
-            per_class[chapter] = autograde_seconds(course, name) / args.learners
-        batch = f"{per_class[chapter]:7.1f} s each of {args.learners}" if per_class else ""
-        print(f"{name:18} one submission {per_one[chapter]:7.1f} s   {batch}", flush=True)
-    rate = sum((per_class or per_one).values())
-    print(f"all {len(args.chapters)} chapters: {rate:.0f} s per learner")
+            wall, cpu = autograde_seconds(course, name)
+            per_class[chapter] = (wall / args.learners, cpu / args.learners)
+            each = per_class[chapter]
+            ratio = each[0] / per_one[chapter][0]
+            line += f"   {each[0]:7.1f} ({each[1]:6.1f}) of {args.learners}, ratio {ratio:.2f}"
+        print(line, flush=True)
+    rates = per_class or per_one
+    wall, cpu = sum(r[0] for r in rates.values()), sum(r[1] for r in rates.values())
+    print(f"all {len(args.chapters)} chapters: {wall:.0f} s wall, {cpu:.0f} s CPU per learner")
     for size in (30, 300):
         print(
-            f"a class of {size}: {size * rate / 3600:.1f} h of autograde, one submission at a time"
+            f"a class of {size}: {size * wall / 3600:.1f} h wall as measured, "
+            f"{size * cpu / 3600:.1f} CPU-hours (one submission at a time)"
         )
     print(f"load after: {os.getloadavg()}")
     return 0

@@ -122,7 +122,9 @@ def test_scores_are_the_expected_ones(grading):
     assert not wrong
 
 
-FAKES = sorted({x.student for x in learners((FAKES_CHAPTER,)) if x.student.startswith("fake-")})
+FAKES = sorted(
+    {x.student for x in learners((FAKES_CHAPTER,), EVERYTHING) if x.student.startswith("fake-")}
+)
 
 
 @pytest.mark.parametrize("fake", FAKES)
