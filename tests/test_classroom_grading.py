@@ -139,3 +139,14 @@ def test_verify_quiz_uses_the_key_it_is_given():
         grading.verify_quiz(4, 1, {1: "a"}, "b")
     with pytest.raises(grading.NotPassed, match="not answered yet"):
         grading.verify_quiz(4, 1, {}, "b")
+
+
+def test_what_pip_installs_holds_no_solution():
+    """The wheel (the Colab cell's pip install) is the helpers package and its data files."""
+    from pathlib import Path
+
+    from test_classroom_student import leaks_in
+
+    package = Path(text.PACKAGE_DIR).parent
+    assert leaks_in(package) == []
+    assert leaks_in(Path(text.SOLUTIONS_DIR))  # the finder sees them where they are
