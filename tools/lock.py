@@ -7,7 +7,7 @@
 - ``freeze PYTHON``: write the lock from the environment of ``PYTHON`` (``make lock`` uses the
   newest-versions venv after its tests passed);
 - ``lowest``: ``name==floor`` for every dependency of pyproject.toml with a lower bound, the
-  kit's and the ``dev`` extra's (``make test-oldest``; what ``--resolution lowest-direct`` does);
+  kit's and the ``dev`` and ``instructor`` extras' (``make test-oldest``; what ``--resolution lowest-direct`` does);
 - ``swap NAME==VERSION...``: the lock with those packages' pins replaced (``make tpu-smoke``:
   the lock with torch-xla's torch).
 """
@@ -69,13 +69,14 @@ def frozen(python: str) -> list[str]:
 
 
 def pyproject_requirements(path: Path = ROOT / "pyproject.toml") -> list[Requirement]:
-    """The kit's dependencies and its ``dev`` extra, parsed."""
+    """The kit's dependencies and its ``dev`` and ``instructor`` extras, parsed."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         from pip._vendor import tomli as tomllib
     project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
-    texts = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    texts = project["dependencies"] + extras["dev"] + extras["instructor"]
     return [Requirement(text) for text in texts]
 
 

@@ -17,8 +17,10 @@ From a shell: ``python -m helpers.classroom progress NOTEBOOK...`` (who passed w
 ``python -m helpers.classroom pot`` (the gettext template of every learner-facing text).
 
 Adding an exercise takes its texts (title, task, stub, hint, messages) in ``data/chN.yaml``,
-its solution in ``solutions/chN.yaml``, and a check function in ``chN.py`` registered with
-``@exercise(N, key, call=...)``; ``tools/classroom_cells.py`` puts its cells in the notebook.
+its solution in ``instructor/solutions/chN.yaml`` (outside the package: no installed kit
+holds it), and a check function in ``chN.py`` registered with ``@exercise(N, key, call=...)``;
+``tools/classroom_cells.py`` puts its cells in the notebook. ``tools/nbgrader_course.py``
+turns the chapters into graded nbgrader assignments (``make class``, docs/grading.md).
 """
 
 from __future__ import annotations

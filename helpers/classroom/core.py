@@ -203,12 +203,16 @@ class Exercise:
         """The check cell's line, as the notebooks hold it."""
         return f"{self.variable}.{self.key}.check({self.call_arguments})"
 
-    def evaluate(self, *answers: Any) -> Result:
-        """Run the check without printing or recording: the verdict and its explanation."""
+    def evaluate(self, *answers: Any, **options: Any) -> Result:
+        """Run the check without printing or recording: the verdict and its explanation.
+
+        ``options`` reach the check function (``cases=...``: the hidden tests of a graded
+        run give a function other inputs than the visible check, see ``grading``).
+        """
         checker = Checker(self.texts.get("messages", {}))
         result = Result(self.label, self.texts["title"], PASSED, checker.notes)
         try:
-            self.function(checker, *answers)
+            self.function(checker, *answers, **options)
         except NotAttempted:
             result.status = NOT_ATTEMPTED
         except Feedback as feedback:
@@ -236,6 +240,9 @@ class Exercise:
         if result.status == FAILED and os.environ.get(STRICT_VARIABLE) == "1":
             # CI runs the instructor edition strictly: a reference solution that fails is a bug
             raise AssertionError(f"{STRICT_VARIABLE}=1 and the check failed:\n{rendered}")
+        if not result.passed and os.environ.get(text.GRADING_VARIABLE):
+            # nbgrader grades a test cell by whether it raised: no points for this exercise
+            raise AssertionError(rendered)
 
     def hint(self) -> None:
         """Print the hint."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,39 @@ class Quiz:
         right, line = self.verdict(number, reply)
         print(line)
         return right
+
+    def answers(self, replies: dict) -> dict:
+        """Answer several questions at once, ``{1: "b", 2: 3}``; prints the feedback of each
+        and returns ``replies``, which the graded edition's test cells read.
+
+        Used in: the quiz answer cell of the graded edition (``make class``).
+        """
+        if not isinstance(replies, dict):
+            raise TypeError(text.say(text.common()["quiz_not_a_dict"], got=type(replies).__name__))
+        for number, reply in sorted(replies.items(), key=lambda item: str(item[0])):
+            if reply is ...:
+                print(text.say(text.common()["quiz_unanswered"], number=number))
+            else:
+                self.answer(number, reply)
+        return replies
+
+    def check(self, replies: Any, number: int) -> None:
+        """Print whether question ``number`` is answered right in ``replies``; while nbgrader
+        grades, raise when it is not (no point for the cell).
+
+        Used in: each quiz question's test cell in the graded edition.
+        """
+        reply = replies.get(number, ...) if isinstance(replies, dict) else ...
+        messages = text.common()
+        if reply is ...:
+            right, line = False, text.say(messages["quiz_unanswered"], number=number)
+        else:
+            right, explanation = self.question(number).judge(reply)
+            word = messages["quiz_right" if right else "quiz_wrong"]
+            line = f"{text.say(word, number=number)} {explanation}"
+        print(line)
+        if not right and os.environ.get(text.GRADING_VARIABLE):
+            raise AssertionError(line)
 
     def as_text(self) -> str:
         how = text.say(text.common()["quiz_how"], call=f'{self.variable}.answer(1, "b")')

@@ -11,6 +11,7 @@ a translator can reorder.
 
 from __future__ import annotations
 
+import os
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,13 @@ from ..i18n import N_, gettext, ngettext
 DOMAIN = "classroom"
 PACKAGE_DIR = Path(__file__).parent
 DATA_DIR = PACKAGE_DIR / "data"
-SOLUTIONS_DIR = PACKAGE_DIR / "solutions"
+# The reference solutions live outside the package, in the instructor's clone (never in what
+# pip installs, nor in a student edition or an nbgrader release): COURSE_SOLUTIONS_DIR, else
+# instructor/solutions beside the helpers folder, which only a clone (pip install -e .) has.
+SOLUTIONS_VARIABLE = "COURSE_SOLUTIONS_DIR"
+SOLUTIONS_DIR = PACKAGE_DIR.parent.parent / "instructor" / "solutions"
+# nbgrader sets it while it autogrades or validates a submission
+GRADING_VARIABLE = "NBGRADER_EXECUTION"
 CHAPTERS = (1, 2, 3, 4)
 
 
@@ -132,9 +139,13 @@ def common() -> dict[str, str]:
 def solutions(chapter: int) -> dict[str, str] | None:
     """The reference solutions of a chapter, or None in an edition built without them.
 
-    Not cached: an instructor may add the file while a kernel runs.
+    Not cached: an instructor may add the file while a kernel runs. None while nbgrader
+    grades a submission: an answer cell must not fetch the answer.
     """
-    path = SOLUTIONS_DIR / f"ch{check_chapter(chapter)}.yaml"
+    if os.environ.get(GRADING_VARIABLE):
+        return None
+    folder = Path(os.environ.get(SOLUTIONS_VARIABLE) or SOLUTIONS_DIR)
+    path = folder / f"ch{check_chapter(chapter)}.yaml"
     return _read_yaml(path) if path.is_file() else None
 
 
