@@ -107,7 +107,7 @@ class Quiz:
         Used in: the quiz answer cell of the graded edition (``make class``).
         """
         if not isinstance(replies, dict):
-            raise TypeError(text.say(text.common()["quiz_not_a_dict"], got=type(replies).__name__))
+            raise TypeError(text.say(text.common()["quiz_not_a_dict"], got=text.kind_of(replies)))
         for number, reply in sorted(replies.items(), key=lambda item: str(item[0])):
             if reply is ...:
                 print(text.say(text.common()["quiz_unanswered"], number=number))
