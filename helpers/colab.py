@@ -105,8 +105,6 @@ try:
     print("course kit", importlib.metadata.version("{distribution}"), "is installed")
 except importlib.metadata.PackageNotFoundError:
     if hosted:
-        import torch
-
         lock = os.environ.get("COURSE_LOCK", LOCK)  # COURSE_LOCK: another copy (URL, file://)
         try:
             with urllib.request.urlopen(lock, timeout=60) as response:
@@ -117,7 +115,9 @@ except importlib.metadata.PackageNotFoundError:
                 "runtime's internet connection and run this cell again, or set COURSE_LOCK"
             ) from None
         pins = [line for line in tested if line.split("==")[0] in PINNED]
-        pins.append(f"torch=={{torch.__version__}}")  # pip fails rather than replace it
+        # pip fails rather than replace the runtime's torch (its installed version: a wheel's
+        # torch.__version__ may carry a +cu128 that its metadata does not)
+        pins.append(f"torch=={{importlib.metadata.version('torch')}}")
         constraints = os.path.join(tempfile.mkdtemp(), "constraints.txt")
         with open(constraints, "w") as f:
             f.write("\\n".join(pins) + "\\n")

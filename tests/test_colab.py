@@ -1,5 +1,6 @@
 """Colab and Kaggle: the badges, the first code cell, and that cell run in a fresh environment."""
 
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -126,7 +127,7 @@ def test_the_first_cell_installs_the_kit_on_colab_and_keeps_torch(kit_wheel, tmp
         )
         return done.stdout.strip() + done.stderr[-500:]
 
-    assert probe(version) == torch.__version__
+    assert probe(version) == importlib.metadata.version("torch")
     assert "ModuleNotFoundError" in probe("import helpers")
 
     # a local Jupyter: nothing is installed, and the error says how to install the kit
@@ -161,7 +162,7 @@ def test_the_first_cell_installs_the_kit_on_colab_and_keeps_torch(kit_wheel, tmp
     assert ("CPU: no GPU or TPU found" in first.stdout) != torch.cuda.is_available()
     where = probe("import helpers; print(helpers.__file__)")
     assert where.startswith(str(tmp_path / "venv")), where  # installed there, not this checkout
-    assert probe(version) == torch.__version__  # torch untouched
+    assert probe(version) == importlib.metadata.version("torch")  # torch untouched
 
     # run twice: nothing to do the second time
     second = run_cell(python, tmp_path, colab)
