@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import require_chromium
-from lab_page import launch_chromium
 from lab_server import LabServer
 from tier import OUT_DIR
 
@@ -52,10 +51,9 @@ def course(tmp_path_factory) -> Path:
     return course
 
 
-def test_formgrader_shows_the_graded_class(course):
-    from lab_page import find_chromium
-    from playwright.sync_api import sync_playwright
-
+def test_formgrader_shows_the_graded_class(course, tier):
+    # the tier's Chromium: a second sync_playwright() in a worker that runs the tier's
+    # notebooks too fails ("Sync API inside the asyncio loop")
     from helpers.classroom import text
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -63,9 +61,8 @@ def test_formgrader_shows_the_graded_class(course):
         float(score) for score in _scores(course, "full", "04_ner").values()
     )  # what the gradebook holds
     assert full == 15
-    with LabServer(course) as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright, find_chromium())
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with LabServer(course) as server:
+        page = tier.browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{server.url}/lab?token={server.token}", timeout=TIMEOUT_MS)
         page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.commands.hasCommand("
@@ -94,7 +91,7 @@ def test_formgrader_shows_the_graded_class(course):
         shown = table.inner_text()
         assert "15 / 15" in shown and "0 / 15" in shown, shown  # full marks, untouched
         page.screenshot(path=str(SHOTS / "gradebook_04_ner.png"))
-        browser.close()
+        page.close()
 
 
 def _total(course: Path, student: str) -> str:
