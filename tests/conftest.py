@@ -1,4 +1,5 @@
-"""Shared fixtures: the real data folder and the real offline model, skipped when absent."""
+"""Shared fixtures: the real data folder and the real offline model (skipped when absent), and
+a copy of the translations to edit."""
 
 from __future__ import annotations
 
@@ -59,3 +60,21 @@ def _offline(monkeypatch):
     hub_reachable.cache_clear()
     yield
     hub_reachable.cache_clear()
+
+
+@pytest.fixture
+def catalogue_copy(tmp_path):
+    """A copy of the English notebooks and of translations/ (catalogues, termbases): a
+    ``tools.translations.Layout`` rooted in ``tmp_path``, for tests that edit a catalogue."""
+    import shutil
+    import sys
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tools.translations import Layout
+
+    shutil.copytree(ROOT / "translations", tmp_path / "translations")
+    (tmp_path / "notebooks").mkdir()
+    for path in Layout().english_notebooks():
+        shutil.copy(path, tmp_path / "notebooks" / path.name)
+    return Layout(root=tmp_path)

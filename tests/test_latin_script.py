@@ -3,7 +3,6 @@ chapter and language, below the limits the glossary's conventions justify."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -44,12 +43,8 @@ def test_code_names_and_kept_terms_do_not_count():
 
 
 @pytest.fixture
-def kit(tmp_path) -> Layout:
-    shutil.copytree(ROOT / "translations", tmp_path / "translations")
-    (tmp_path / "notebooks").mkdir()
-    for path in LAYOUT.english_notebooks():
-        shutil.copy(path, tmp_path / "notebooks" / path.name)
-    return Layout(root=tmp_path)
+def kit(catalogue_copy) -> Layout:
+    return catalogue_copy
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ a variant injected into a catalogue, and two renderings mixed in one catalogue, 
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -48,13 +47,8 @@ def test_every_language_passes_its_termbase(lang):
 
 
 @pytest.fixture
-def kit(tmp_path) -> Layout:
-    """A copy of the English notebooks and the catalogues and termbases."""
-    shutil.copytree(ROOT / "translations", tmp_path / "translations")
-    (tmp_path / "notebooks").mkdir()
-    for path in LAYOUT.english_notebooks():
-        shutil.copy(path, tmp_path / "notebooks" / path.name)
-    return Layout(root=tmp_path)
+def kit(catalogue_copy) -> Layout:
+    return catalogue_copy
 
 
 def _edit(layout: Layout, lang: str, stem: str, old: str, new: str) -> int:
