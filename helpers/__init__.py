@@ -37,6 +37,7 @@ _MODULES = (
     "train_loop",
     "trainer_resume",
     "trainer_order",
+    "recipes",
     "train",
     "budget",
     "speed",

@@ -222,7 +222,7 @@ def describe_runtime() -> str:
     runtime = hosted_runtime() or "local Python (nothing installed)"
     profile = get_profile()
     text = (
-        f"Runtime: {runtime}\n{hardware_line(detect_hardware())}\n"
+        f"Runtime: {runtime}\n{hardware_line(detect_hardware(quick=True))}\n"
         f"Profile: {profile.name} ({profile.expected})"
     )
     print(text)

@@ -132,10 +132,12 @@ def glue_scores(config_name: str, predictions: Sequence, references: Sequence) -
     >>> glue_scores("mrpc", [1, 0, 1, 1], [1, 0, 0, 1])
     {'accuracy': 0.75, 'f1': 0.8}
 
+    Accuracy and F1 are counted here, to the bit what scikit-learn computes (tested):
+    importing ``sklearn.metrics`` takes a second on 2 cores, in the notebook and in every
+    process of a launch. The other configs use scikit-learn and SciPy.
+
     Used in: the kit's ``glue`` module.
     """
-    from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
-
     kind = GLUE_CONFIGS.get(config_name)
     if kind is None:
         raise ValueError(
@@ -150,11 +152,61 @@ def glue_scores(config_name: str, predictions: Sequence, references: Sequence) -
             "spearmanr": float(spearmanr(predictions, references)[0]),
         }
     if kind == "matthews":
+        from sklearn.metrics import matthews_corrcoef
+
         return {"matthews_correlation": float(matthews_corrcoef(references, predictions))}
-    scores = {"accuracy": float(accuracy_score(references, predictions))}
+    scores = {"accuracy": accuracy_of(predictions, references)}
     if kind == "accuracy_f1":
-        scores["f1"] = float(f1_score(references, predictions))
+        scores["f1"] = binary_f1_of(predictions, references)
     return scores
+
+
+def accuracy_of(predictions: Sequence, references: Sequence) -> float:
+    """The share of predictions equal to their reference (scikit-learn's ``accuracy_score``).
+
+    >>> accuracy_of([1, 0, 1], [1, 1, 1])
+    0.6666666666666666
+    """
+    import numpy as np
+
+    predictions, references = np.asarray(predictions), np.asarray(references)
+    if predictions.shape != references.shape or predictions.ndim != 1 or not len(predictions):
+        raise ValueError(
+            f"accuracy needs as many predictions as references, one per example: got shapes "
+            f"{predictions.shape} and {references.shape}"
+        )
+    return int((predictions == references).sum()) / len(predictions)
+
+
+def binary_f1_of(predictions: Sequence, references: Sequence) -> float:
+    """F1 of the positive class 1 (scikit-learn's ``f1_score``, ``average="binary"``).
+
+    0.0 where there is no positive prediction or reference at all (scikit-learn also
+    returns 0.0 there, with a warning).
+
+    >>> binary_f1_of([1, 0, 1, 1], [1, 0, 0, 1])
+    0.8
+    >>> binary_f1_of([0, 2], [0, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: binary F1 takes the labels 0 and 1, but these inputs hold [2]. Fix: a model with num_labels=2, or an average over classes (the f1 metric's average="macro")
+    """
+    import numpy as np
+
+    predictions, references = np.asarray(predictions), np.asarray(references)
+    others = sorted(set(np.unique(predictions).tolist()) | set(np.unique(references).tolist()))
+    others = [label for label in others if label not in (0, 1)]
+    if others:
+        raise ValueError(
+            f"binary F1 takes the labels 0 and 1, but these inputs hold {others}. Fix: a model "
+            'with num_labels=2, or an average over classes (the f1 metric\'s average="macro")'
+        )
+    accuracy_of(predictions, references)  # the same shape checks
+    true_positives = int(((predictions == 1) & (references == 1)).sum())
+    false_positives = int(((predictions == 1) & (references == 0)).sum())
+    false_negatives = int(((predictions == 0) & (references == 1)).sum())
+    counted = 2 * true_positives + false_positives + false_negatives
+    return 2 * true_positives / counted if counted else 0.0
 
 
 def _floats(score: Any) -> float | list[float]:

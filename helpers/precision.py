@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 PRECISIONS = ("no", "bf16", "fp16")
 
@@ -112,11 +114,54 @@ def xla_core_count(device: str) -> int:
         return 0
 
 
-def detect_hardware() -> Hardware:
+# What a GPU driver leaves on Linux (NVIDIA's, ROCm's): without any of these, and without
+# torch-xla or an Apple GPU, torch can only train on the CPU.
+GPU_DRIVER_PATHS = ("/proc/driver/nvidia", "/dev/nvidia0", "/dev/nvidiactl", "/dev/kfd")
+
+
+def cpu_only_hardware(
+    cpuinfo: str | Path = "/proc/cpuinfo", driver_paths: tuple[str, ...] = GPU_DRIVER_PATHS
+) -> Hardware | None:
+    """The CPU's ``Hardware``, read without importing torch (1.5 s), where that is certain.
+
+    Certain on Linux with no GPU driver (``driver_paths``), no XLA device named and a
+    readable ``cpuinfo``, whose flags tell AMX and AVX512-BF16 as torch's probes do. Else
+    None: another system, or a GPU or TPU may be there, and ``detect_hardware`` must ask torch.
+
+    >>> import tempfile; flags = Path(tempfile.mkdtemp(), "cpuinfo")
+    >>> _ = flags.write_text("flags : fpu sse2 avx512f avx512_bf16")
+    >>> cpu_only_hardware(flags, driver_paths=()).cpu_fast_bf16
+    True
+    >>> cpu_only_hardware(flags, driver_paths=(str(flags),)) is None  # a GPU driver is there
+    True
+
+    Used in: ``describe_runtime`` (chapter 1 imports no torch at all).
+    """
+    if not sys.platform.startswith("linux") or xla_device_type() is not None:
+        return None
+    if any(os.path.exists(path) for path in driver_paths):
+        return None
+    try:
+        text = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    flags = next((line.split(":", 1)[1].split() for line in text.splitlines()
+                  if line.startswith("flags") and ":" in line), None)  # fmt: skip
+    if flags is None:
+        return None
+    fast_bf16 = "amx_tile" in flags or "avx512_bf16" in flags
+    return Hardware("cpu", "CPU", cpu_fast_bf16=fast_bf16, cores=os.cpu_count() or 0)
+
+
+def detect_hardware(quick: bool = False) -> Hardware:
     """Describe this machine: a CUDA GPU, a TPU (or other XLA device), an Apple GPU, or the CPU.
+
+    ``quick=True`` answers from ``cpu_only_hardware`` where that is certain, without torch.
 
     Used in: ``resolve_mixed_precision``, ``describe_runtime`` (the first cell on Colab).
     """
+    if quick and (hardware := cpu_only_hardware()) is not None:
+        return hardware
     import torch
 
     xla = xla_device_type()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import random
 import re
 import subprocess
+import sys
 import threading
 import time
 import warnings
 from collections import deque
 from collections.abc import Sequence
+from typing import NoReturn
 
 from helpers.hub_kernels import hub_kernels_off
 from helpers.profiles import Profile, banner, get_profile
@@ -84,7 +88,12 @@ def quiet_known_noise() -> None:
             handler.addFilter(_KnownNoiseFilter())
 
 
-def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None = None) -> Profile:
+def setup(
+    profile: str | None = None,
+    seed: int = 42,
+    progress_bars: bool | None = None,
+    models: bool = True,
+) -> Profile:
     """Seed everything, quieten library logs, pick the profile and print its banner.
 
     Args:
@@ -93,6 +102,8 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
         seed: seeds Python, NumPy and PyTorch (``transformers.set_seed``).
         progress_bars: show tqdm bars; default on, off under CI (``CI`` set), where they only
             fill the logs.
+        models: False in a chapter that runs no model (chapter 1): Python and NumPy are
+            seeded, and PyTorch and transformers are not imported (3 s of a 2-core CPU).
 
     ``COURSE_NUM_THREADS`` sets PyTorch's threads; the embedded profile uses one.
 
@@ -102,11 +113,21 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
     Used in: every notebook's first code cell.
     """
     import datasets
-    import transformers
 
-    transformers.set_seed(seed)
-    # warnings stay visible; info-level chatter (weight-loading reports, cache hits) does not
-    transformers.logging.set_verbosity_warning()
+    if models:
+        import transformers
+
+        transformers.set_seed(seed)
+        # warnings stay visible; info-level chatter (weight-loading reports, cache hits) not
+        transformers.logging.set_verbosity_warning()
+        # transformers' own bars only count model shards as they are written, one bar per
+        # checkpoint; the Trainer's training bar and the Hub's download bars are not these
+        transformers.utils.logging.disable_progress_bar()
+    else:
+        import numpy as np
+
+        random.seed(seed)
+        np.random.seed(seed)
     datasets.logging.set_verbosity_warning()
     logging.getLogger("py4j").setLevel(logging.ERROR)
     if progress_bars is None:
@@ -115,15 +136,12 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
         datasets.enable_progress_bars()
     else:
         datasets.disable_progress_bars()
-    # transformers' own bars only count model shards as they are written, one bar per
-    # checkpoint; the Trainer's training bar and the Hub's download bars are not these
-    transformers.utils.logging.disable_progress_bar()
     quiet_known_noise()
     # transformers 5.25+ would fetch Hub kernels on a GPU and fail on a TPU (helpers.hub_kernels)
     hub_kernels_off()
     active = get_profile(profile)
     threads = os.environ.get("COURSE_NUM_THREADS")
-    if threads or active.is_toy:
+    if models and (threads or active.is_toy):
         import torch
 
         # The tiny model's small operations run faster on one thread than on two threads
@@ -131,6 +149,25 @@ def setup(profile: str | None = None, seed: int = 42, progress_bars: bool | None
         torch.set_num_threads(int(threads or 1))
     print(banner(active))
     return active
+
+
+def exit_now(code: int = 0) -> NoReturn:
+    """End this process with ``code`` at once: exit handlers run, output is flushed, and
+    Python's teardown of its modules is skipped.
+
+    A process that imported torch and transformers spends 1.4 s (2 cores) tearing them down
+    after its last line, in each process of a launch. Call this only where every file the
+    run wrote is closed (``os._exit`` flushes nothing itself).
+
+    Used in: ``python -m helpers.train`` (the training script).
+    """
+    import atexit
+
+    atexit._run_exitfuncs()  # logging's flush, temporary folders, Accelerate's own handlers
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def headline(**metrics: float) -> str:
@@ -209,4 +246,11 @@ def run_streaming(
     return subprocess.CompletedProcess(list(command), 0, output, None)
 
 
-__all__ = ["headline", "is_new_head_report", "quiet_known_noise", "run_streaming", "setup"]
+__all__ = [
+    "exit_now",
+    "headline",
+    "is_new_head_report",
+    "quiet_known_noise",
+    "run_streaming",
+    "setup",
+]

@@ -6,11 +6,11 @@ machine starts two gloo processes). It is the training loop of chapters 3 and 4 
 real run needs around it: atomic checkpoints at the end of every epoch and, with
 ``--save-steps`` / ``--save-minutes``, within epochs; ``--resume latest`` after a kill; a bounded
 start-up (``--start-timeout``); evaluation gathered across processes without duplicates; and
-``OUTPUT_DIR/metrics.json``. This module holds the arguments and the recipes; the pieces are
-``helpers.train_data`` (data), ``helpers.train_model`` (model, optimizer), ``helpers.train_loop``
+``OUTPUT_DIR/metrics.json``. This module holds the arguments; the pieces are
+``helpers.recipes`` (the hyperparameters), ``helpers.train_data`` (data), ``helpers.train_model`` (model, optimizer), ``helpers.train_loop``
 (the loop), ``helpers.evaluation`` and ``helpers.checkpoints``.
 
-The defaults are the kit's recipe (see ``RECIPES``): bf16 autocast where the hardware runs
+The defaults are the kit's recipe (``helpers.recipes.RECIPES``): bf16 autocast where the hardware runs
 it fast, length-grouped batches (little padding), no dropout, eager attention on a CPU, and a
 learning rate with warmup that reaches the course's scores in fewer epochs. ``--recipe
 course`` gives the course's own hyperparameters for comparison.
@@ -21,15 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from helpers.checkpoints import SavePolicy, find_checkpoint, read_state
 from helpers.evaluation import evaluate
 from helpers.precision import fast_bf16_available, resolve_mixed_precision
+from helpers.recipes import RECIPES, TASKS, Recipe, recipe_for
+from helpers.session import exit_now
 from helpers.train_data import (
     LengthGroupedBatchSampler,
     load_task_data,
@@ -38,80 +39,6 @@ from helpers.train_data import (
 )
 from helpers.train_loop import Run, RunState, train_epochs
 from helpers.train_model import build_optimizer, load_model, model_overrides
-
-TASKS = ("mrpc", "ner")
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """Hyperparameters of one recipe; each has a reason in ``RECIPES``."""
-
-    epochs: float
-    batch_size: int
-    lr: float
-    weight_decay: float
-    warmup_ratio: float
-    mixed_precision: str  # "auto": bf16 where the hardware has fast bf16, else "no"
-    group_by_length: bool
-    grad_accum: int = 1
-    max_length: int = 128
-    label_all_tokens: bool = True  # NER: the course's alignment rule
-    freeze_word_embeddings: bool = (
-        False  # half of a small BERT's weights; fine-tuning barely moves them
-    )
-    dropout: float | None = None  # None keeps the checkpoint's own dropout probabilities
-    attn_implementation: str | None = None  # None lets transformers choose; "auto" see below
-
-
-RECIPES: dict[str, dict[str, Recipe]] = {
-    "kit": {
-        # Measured on 2 CPU cores with all-MiniLM-L6-v2 (benchmarks/bench_train.py): bf16
-        # autocast runs the matmuls about 3x faster; length-grouped batches of 16 waste little
-        # padding; a higher learning rate with warmup reaches the course's scores in fewer epochs.
-        # Dropout off: its random masks took 15% of a CPU step, and two epochs are too short
-        # to overfit. Eager attention: on CPU it runs the bf16 steps faster than SDPA.
-        "mrpc": Recipe(
-            epochs=2,
-            batch_size=16,
-            lr=8e-5,
-            weight_decay=0.01,
-            warmup_ratio=0.1,
-            mixed_precision="auto",
-            group_by_length=True,
-            freeze_word_embeddings=True,
-            dropout=0.0,
-            attn_implementation="auto",
-        ),
-        "ner": Recipe(
-            epochs=2,
-            batch_size=16,
-            lr=2e-4,
-            weight_decay=0.01,
-            warmup_ratio=0.1,
-            mixed_precision="auto",
-            group_by_length=True,
-            freeze_word_embeddings=True,
-            dropout=0.0,
-            attn_implementation="auto",
-        ),
-    },
-    "course": {
-        # The course's Trainer settings: batch 8, linear decay without warmup, fp32.
-        "mrpc": Recipe(3, 8, 5e-5, 0.0, 0.0, "no", False),
-        "ner": Recipe(3, 8, 2e-5, 0.01, 0.0, "no", False),
-    },
-}
-
-
-# The embedded profile's tiny model starts from random weights, not from pretraining: it needs
-# larger steps and more passes over the toy data (seconds in all) to learn anything.
-# bf16 costs the tiny model more in casts than it saves in its small matmuls.
-EMBEDDED_ADJUSTMENTS = {
-    "lr": 3e-3,
-    "epochs": 8,
-    "mixed_precision": "no",
-    "freeze_word_embeddings": False,
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,22 +143,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate --model on the validation split, without training",
     )
     return parser
-
-
-def recipe_for(profile_name: str, task: str, recipe: str = "kit") -> Recipe:
-    """The hyperparameters a chapter uses for ``task`` under a profile (kit or course recipe).
-
-    >>> recipe_for("laptop", "mrpc").batch_size
-    16
-    >>> recipe_for("embedded", "ner").lr
-    0.003
-
-    Used in: 02_mrpc_trainer, 03_training_loop, 04_ner, ``recipe_from_args``.
-    """
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    base = RECIPES[recipe][task]
-    return replace(base, **EMBEDDED_ADJUSTMENTS) if profile_name == "embedded" else base
 
 
 def recipe_from_args(args: argparse.Namespace, profile_name: str | None = None) -> Recipe:
@@ -412,17 +323,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # the run is over and its files are closed: skip Python's teardown of torch and
+    # transformers, 1.4 s per process on 2 cores (docs/benchmarks.md)
+    exit_now(main())
 
 
 __all__ = [
-    "RECIPES",
     "LengthGroupedBatchSampler",
-    "Recipe",
     "evaluate",
     "fast_bf16_available",
     "find_checkpoint",
     "model_overrides",
-    "recipe_for",
     "run",
 ]

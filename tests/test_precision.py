@@ -85,3 +85,39 @@ def test_explicit_values_pass_and_wrong_ones_are_refused():
         resolve_mixed_precision("fp32")
     with pytest.raises(ValueError, match="must be auto, no, bf16 or fp16, got 'half'"):
         resolve_mixed_precision("half")
+
+
+def test_the_quick_cpu_reading_agrees_with_torch_on_this_machine():
+    quick = precision.cpu_only_hardware()
+    if quick is None:
+        pytest.skip("not a Linux machine without a GPU driver: the quick reading does not apply")
+    assert quick == detect_hardware() == detect_hardware(quick=True)
+
+
+def test_the_quick_cpu_reading_reads_the_bf16_flags(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n")
+    assert precision.cpu_only_hardware(cpuinfo, driver_paths=()).cpu_fast_bf16 is False
+    for flag in ("avx512_bf16", "amx_tile"):
+        cpuinfo.write_text(f"flags\t\t: fpu avx512f {flag}\n")
+        assert precision.cpu_only_hardware(cpuinfo, driver_paths=()).cpu_fast_bf16 is True
+    # "avx512_bf16" as a part of another flag is not the flag
+    cpuinfo.write_text("flags\t\t: fpu no_avx512_bf16x\n")
+    assert precision.cpu_only_hardware(cpuinfo, driver_paths=()).cpu_fast_bf16 is False
+
+
+def test_the_quick_reading_asks_torch_where_a_gpu_or_tpu_may_be(tmp_path, monkeypatch):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("flags\t\t: fpu\n")
+    driver = tmp_path / "nvidia0"
+    driver.write_text("")
+    assert precision.cpu_only_hardware(cpuinfo, driver_paths=(str(driver),)) is None
+    assert precision.cpu_only_hardware(tmp_path / "missing", driver_paths=()) is None
+    assert precision.cpu_only_hardware(driver, driver_paths=()) is None  # no flags line
+    monkeypatch.setattr(precision, "xla_device_type", lambda: "TPU")
+    assert precision.cpu_only_hardware(cpuinfo, driver_paths=()) is None
+    # and detect_hardware(quick=True) then takes torch's answer, here a (mocked) GPU
+    monkeypatch.setattr(precision, "xla_device_type", lambda: None)
+    mock_gpu(monkeypatch, "NVIDIA L4", (8, 9))
+    monkeypatch.setattr(precision, "cpu_only_hardware", lambda: None)
+    assert detect_hardware(quick=True).kind == "cuda"

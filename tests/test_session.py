@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import random
 import subprocess
 import sys
 import warnings
 
+import numpy as np
 import pytest
 
 from helpers.session import is_new_head_report, quiet_known_noise, run_streaming
@@ -109,3 +111,49 @@ def test_known_log_lines_are_dropped_and_others_kept():
         "mtime may not be reliable on this filesystem, falling back to numerical ordering"
     )
     assert shown("Could not estimate the number of tokens of the input")
+
+
+SETUP_PROBE = """
+import random, sys
+import numpy as np
+import helpers
+helpers.setup(profile="embedded", models={models})
+print(sorted(m for m in ("torch", "transformers") if m in sys.modules), random.random(), np.random.rand())
+"""
+
+
+@pytest.mark.parametrize("models", [False, True])
+def test_setup_without_models_leaves_torch_and_transformers_unloaded(models):
+    """Chapter 1 runs no model: its setup seeds Python and NumPy as the full setup does, and
+    imports neither PyTorch nor transformers (3 s of its Run All on 2 cores)."""
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", SETUP_PROBE.format(models=models)],
+            capture_output=True, text=True, timeout=120, check=True,
+        ).stdout.splitlines()[-1]
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0] == runs[1]  # seeded: the same numbers in a new process
+    loaded, numbers = runs[0].split("]", 1)
+    assert loaded + "]" == ("['torch', 'transformers']" if models else "[]")
+    # the same seeds as transformers.set_seed: Python's and NumPy's first numbers agree
+    assert (
+        numbers.split()
+        == f"{random.Random(42).random()} {np.random.RandomState(42).rand()}".split()
+    )
+
+
+def test_exit_now_runs_the_exit_handlers_flushes_and_keeps_the_code():
+    """The training script ends with exit_now: Python's slow teardown is skipped, but what
+    a run leaves behind is not (exit handlers, buffered output, the exit code)."""
+    script = (
+        "import atexit, sys\n"
+        "from helpers.session import exit_now\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "sys.stdout.write('buffered, no newline')\n"
+        "exit_now(3)\n"
+        "print('never printed')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stdout == "buffered, no newlinehandler ran\n"

@@ -61,6 +61,61 @@ def test_local_conf_is_small_and_cluster_conf_keeps_the_cluster_defaults():
     for conf in (local, cluster):
         assert conf["spark.sql.execution.arrow.pyspark.enabled"] == "true"
     assert not {"spark.sql.shuffle.partitions", "spark.ui.enabled"} & set(cluster)
+    # local workers fork from the kit's daemon, with pandas, pyarrow and datasets imported
+    assert local["spark.python.daemon.module"] == "helpers.spark_daemon"
+    assert "spark.python.daemon.module" not in cluster
+
+
+def test_a_class_archive_goes_to_the_local_driver_only(tmp_path):
+    archive = tmp_path / "classes.jsa"
+    assert "SharedArchiveFile" not in spark_conf("local[2]")["spark.driver.extraJavaOptions"]
+    options = spark_conf("local[2]", class_archive=archive)["spark.driver.extraJavaOptions"]
+    assert f"-XX:SharedArchiveFile={archive}" in options.split()
+    assert "-XX:TieredStopAtLevel=1" in options.split()  # the other options stay
+    assert "spark.driver.extraJavaOptions" not in spark_conf("yarn", class_archive=archive)
+
+
+def test_the_class_archive_is_used_when_written_for_this_java(tmp_path, monkeypatch):
+    from helpers import spark_archive
+
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    monkeypatch.delenv(spark_archive.ARCHIVE_ENV, raising=False)
+    path = spark_archive.archive_path()
+    if path is None:
+        pytest.skip("no Java here")
+    assert path.parent == tmp_path / "spark" and spark_archive.archive_to_use() is None
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    assert spark_archive.archive_to_use() == path
+    monkeypatch.setenv(spark_archive.ARCHIVE_ENV, "0")  # turned off
+    assert spark_archive.archive_to_use() is None
+    # another Java gets another archive: this one is not used for it
+    java_home = tmp_path / "jdk"
+    (java_home / "bin").mkdir(parents=True)
+    (java_home / "bin" / "java").write_text("#!/bin/sh\nexit 1\n")
+    monkeypatch.setenv("JAVA_HOME", str(java_home))
+    monkeypatch.delenv(spark_archive.ARCHIVE_ENV)
+    assert spark_archive.archive_path() not in (None, path)
+    assert spark_archive.archive_to_use() is None
+
+
+def test_a_java_that_cannot_write_the_archive_leaves_spark_as_it_was(tmp_path, monkeypatch, capsys):
+    from helpers import spark_archive
+
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    java_home = tmp_path / "jdk"
+    (java_home / "bin").mkdir(parents=True)
+    java = java_home / "bin" / "java"
+    java.write_text("#!/bin/sh\necho 'Unrecognized VM option' >&2\nexit 1\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(java_home))
+    assert spark_archive.write_archive(timeout_s=120) is None
+    assert "Spark class archive: not written" in capsys.readouterr().out
+    assert not list((tmp_path / "spark").glob("*"))  # nothing half-written is left
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert spark_archive.write_archive() is None
+    assert "no Java" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("master", ["local", "local[2]", "local[*]"])

@@ -1,4 +1,4 @@
-"""GLUE metric, offline: the Hub's ``glue`` module's configs, inputs and keys, with scikit-learn.
+"""GLUE metric, offline: the Hub's ``glue`` module's configs, inputs and keys, scikit-learn's scores.
 
 Load it with ``evaluate.load(helpers.metric_source("glue"), "mrpc")`` (this folder when the
 Hub cannot be reached).
@@ -11,7 +11,7 @@ from helpers.metric_inputs import CheckedInputs, check_label_batch
 from helpers.metrics import GLUE_CONFIGS, glue_scores
 
 _DESCRIPTION = """GLUE (General Language Understanding Evaluation) metrics, one config per task.
-The fine-tuning course kit's offline copy of the Hub's `glue` metric, computed with scikit-learn."""
+The fine-tuning course kit's offline copy of the Hub's `glue` metric, with scikit-learn's scores."""
 
 _KWARGS_DESCRIPTION = """
 Args:
