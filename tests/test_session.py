@@ -154,6 +154,8 @@ def test_exit_now_runs_the_exit_handlers_flushes_and_keeps_the_code():
         "exit_now(3)\n"
         "print('never printed')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 3
     assert done.stdout == "buffered, no newlinehandler ran\n"
