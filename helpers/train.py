@@ -303,6 +303,8 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
             if seconds
             else 0.0,
             "train_samples": len(train_dataset),
+            # from the run's own first batches (None: a run too short to estimate)
+            "estimated_train_seconds": state.estimated_train_seconds,
             **about,
             "mixed_precision": mixed_precision,
             "recipe": {"name": args.recipe, **asdict(recipe)},

@@ -32,6 +32,8 @@ class RunState:
     loss_sum: float = 0.0  # the current epoch's, for its mean training loss
     loss_steps: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    # the training time this run's own first batches predicted (SpeedProbe); None if too short
+    estimated_train_seconds: float | None = None
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunState:
@@ -55,6 +57,48 @@ class Run:
     epochs: float
     output_dir: Any
     policy: SavePolicy
+
+
+@dataclass
+class SpeedProbe:
+    """The run's training time, estimated from its own first batches on this machine.
+
+    A fresh run times batches ``warmup + 1`` to ``warmup + batches`` (the first ones pay
+    for one-off set-up) and prints the whole run's training time at that speed; the end of
+    the run prints the estimate against what happened. Runs under three times as many
+    batches as it times are not estimated: they are over before an estimate would help.
+
+    >>> probe = SpeedProbe(total_batches=100, samples_per_batch=16, warmup=1, batches=2)
+    >>> [probe.record(seconds) for seconds in (5.0, 0.5, 0.7)][-1]
+    'speed measured over 2 batches here: 26.7 samples/s, so the training takes about 60 s'
+    >>> probe.estimated
+    60.0
+    """
+
+    total_batches: int
+    samples_per_batch: int
+    warmup: int = 2
+    batches: int = 10
+    seconds: list[float] = field(default_factory=list)
+    estimated: float | None = None
+
+    def record(self, seconds: float) -> str | None:
+        """Count one batch's seconds; return the estimate's line once enough are timed."""
+        if self.estimated is not None or self.total_batches < 3 * (self.warmup + self.batches):
+            return None
+        self.seconds.append(seconds)
+        timed = self.seconds[self.warmup :]
+        if len(timed) < self.batches:
+            return None
+        from helpers.budget import format_duration
+
+        per_batch = sum(timed) / len(timed)
+        self.estimated = round(per_batch * self.total_batches, 1)
+        return (
+            f"speed measured over {len(timed)} batches here: "
+            f"{self.samples_per_batch / per_batch:.1f} samples/s, so the training takes "
+            f"about {format_duration(self.estimated)}"
+        )
 
 
 def training_step(accelerator, model, optimizer, lr_scheduler, batch) -> float:
@@ -90,7 +134,9 @@ def save(run: Run, state: RunState) -> None:
     run.policy.last_save = time.monotonic()
 
 
-def train_epoch(run: Run, state: RunState, batches: int, progress_bar) -> None:
+def train_epoch(
+    run: Run, state: RunState, batches: int, progress_bar, probe: SpeedProbe | None = None
+) -> None:
     """Train the batches of epoch ``state.epoch`` not yet trained, saving when the policy says.
 
     The batch order depends only on the seed and the epoch, so the batches a resumed run skips
@@ -104,7 +150,11 @@ def train_epoch(run: Run, state: RunState, batches: int, progress_bar) -> None:
             continue
         if index >= batches:
             break
+        step_start = time.perf_counter()
         loss = training_step(run.accelerator, run.model, run.optimizer, run.lr_scheduler, batch)
+        if probe is not None and (line := probe.record(time.perf_counter() - step_start)):
+            state.estimated_train_seconds = probe.estimated
+            run.accelerator.print(line)
         state.loss_sum += loss
         state.loss_steps += 1
         state.batch_in_epoch = index + 1
@@ -164,15 +214,25 @@ def train_epochs(run: Run, state: RunState, stop_after_epochs: int | None = None
         desc=f"{run.task} training",
     )
     metrics: dict[str, float] = {}
+    # a fresh run estimates its training time from its own first batches (a resumed one
+    # has its estimate in the state it resumed from)
+    probe = None
+    if state.step == 0 and state.batch_in_epoch == 0:
+        batch_size = getattr(run.train_dataloader, "total_batch_size", None) or 1
+        probe = SpeedProbe(total, batch_size)
     run.model.train()
     while state.epoch < last_epoch:
         batches = per_epoch if state.epoch + 1 <= run.epochs else total - state.epoch * per_epoch
-        train_epoch(run, state, batches, progress_bar)
+        train_epoch(run, state, batches, progress_bar, probe)
         metrics = finish_epoch(run, state)
     progress_bar.close()
+    if probe is not None and probe.estimated is not None and state.epoch >= math.ceil(run.epochs):
+        from helpers.speed import estimate_check
+
+        run.accelerator.print(estimate_check(probe.estimated, state.train_seconds)[1])
     if not metrics and state.history:
         metrics = {k[5:]: v for k, v in state.history[-1].items() if k.startswith("eval_")}
     return metrics
 
 
-__all__ = ["RunState", "train_epochs", "training_step"]
+__all__ = ["RunState", "SpeedProbe", "train_epochs", "training_step"]

@@ -3,6 +3,7 @@
 import ast
 import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -111,3 +112,29 @@ def test_run_state_round_trips_and_ignores_unknown_keys():
     state = RunState(epoch=1, batch_in_epoch=3, step=9, loss_sum=1.5, loss_steps=3)
     values = {**state.__dict__, "written_by": "a newer kit"}
     assert RunState.from_dict(values) == state
+
+
+def test_the_speed_probe_times_the_batches_after_the_warm_up():
+    from helpers.train_loop import SpeedProbe
+
+    probe = SpeedProbe(total_batches=200, samples_per_batch=8, warmup=2, batches=4)
+    lines = [probe.record(s) for s in (9.0, 9.0, 1.0, 1.0, 2.0, 2.0, 50.0)]
+    assert lines[:5] == [None] * 5 and lines[6] is None  # one line, once
+    assert probe.estimated == 1.5 * 200  # the warm-up's 9 s and the later 50 s count nothing
+    assert "5.3 samples/s" in lines[5] and "about 5.0 min" in lines[5]
+    short = SpeedProbe(total_batches=35, samples_per_batch=8, warmup=2, batches=10)
+    assert all(short.record(1.0) is None for _ in range(35)) and short.estimated is None
+
+
+def test_the_script_estimates_its_training_time_from_its_first_batches(tmp_path, capsys):
+    from helpers.train import run
+
+    argv = ["mrpc", "--epochs", "8", "--max-train-samples", "96", "--no-save-model"]
+    result = run([*argv, "--output-dir", str(tmp_path / "long")])  # 8 x 6 = 48 batches
+    said = capsys.readouterr().out
+    assert result["estimated_train_seconds"] > 0
+    assert "speed measured over 10 batches here" in said
+    # and at the end, the estimate against what happened
+    assert re.search(r"estimated \d+ s, took \d+ s: \d+% (over|under)", said)
+    short = run([*argv[:2], "2", *argv[3:], "--output-dir", str(tmp_path / "short")])
+    assert short["estimated_train_seconds"] is None  # 12 batches: over before it would help
