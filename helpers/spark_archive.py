@@ -4,7 +4,7 @@ Most of a local Spark start is the JVM loading and verifying the same ten thousa
 every time. Java (13 and later) can write the classes a run loaded into an archive
 (``-XX:ArchiveClassesAtExit``, "AppCDS") and map them from it on the next start
 (``-XX:SharedArchiveFile``). Measured on 2 cores: a session and its first query 9.6 s
-without, 4.2 s with (docs/benchmarks.md).
+without, 4.2 s with (docs/profiles.md).
 
 ``python -m helpers.spark_archive`` writes the archive: it starts a session that runs what
 chapter 1 runs (a pandas table, a distinct, a pandas UDF, ``Dataset.from_spark``), then stops

@@ -326,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # the run is over and its files are closed: skip Python's teardown of torch and
-    # transformers, 1.4 s per process on 2 cores (docs/benchmarks.md)
+    # transformers, 1.4 s per process on 2 cores (docs/profiles.md)
     exit_now(main())
 
 

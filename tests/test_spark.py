@@ -1,7 +1,9 @@
 """helpers.spark: pure tests first, then one shared local[2] session for everything Spark runs."""
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -298,3 +300,35 @@ def test_from_spark_with_a_working_dir(spark, tmp_path):
         sdf, cache_dir=str(tmp_path / "cache"), working_dir=str(tmp_path / "work")
     )
     assert dataset.num_rows == 2
+
+
+def test_the_written_class_archive_maps_into_sparks_jvm(tmp_path):
+    """``make venv`` wrote the archive; Spark's own driver maps it: with ``-Xshare:on`` the JVM
+    refuses to start when it cannot (a copy with a byte changed is refused)."""
+    from helpers import spark_archive
+
+    archive = spark_archive.archive_to_use()
+    if archive is None:
+        pytest.skip("no Spark class archive here: make venv writes it")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from helpers.spark import get_spark, spark_conf\n"
+        "options = spark_conf('local[1]', class_archive=Path(sys.argv[1]))\n"
+        "options = options['spark.driver.extraJavaOptions'] + ' -Xshare:on'\n"
+        "spark = get_spark(master='local[1]', conf={'spark.driver.extraJavaOptions': options})\n"
+        "print('rows', spark.range(3).count())\n"
+    )
+
+    def start(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=180
+        )
+
+    assert "rows 3" in start(archive).stdout
+    broken = tmp_path / "broken.jsa"
+    data = bytearray(archive.read_bytes()[: 1 << 20])  # the header and the first classes
+    data[8] ^= 0xFF
+    broken.write_bytes(bytes(data))
+    refused = start(broken)
+    assert refused.returncode != 0 and "rows 3" not in refused.stdout
