@@ -32,38 +32,27 @@ class Recipe:
     attn_implementation: str | None = None  # None lets transformers choose; "auto" see below
 
 
+# Measured on 2 CPU cores with all-MiniLM-L6-v2 (benchmarks/bench_train.py): bf16 autocast
+# runs the matmuls about 3x faster; length-grouped batches of 16 waste little padding; a higher
+# learning rate with warmup reaches the course's scores in fewer epochs. Dropout off: its random
+# masks took 15% of a CPU step, and two epochs are too short to overfit. Eager attention: on
+# CPU it runs the bf16 steps faster than SDPA.
+_KIT_MRPC = Recipe(
+    epochs=2,
+    batch_size=16,
+    lr=8e-5,
+    weight_decay=0.01,
+    warmup_ratio=0.1,
+    mixed_precision="auto",
+    group_by_length=True,
+    freeze_word_embeddings=True,
+    dropout=0.0,
+    attn_implementation="auto",
+)
+
 RECIPES: dict[str, dict[str, Recipe]] = {
-    "kit": {
-        # Measured on 2 CPU cores with all-MiniLM-L6-v2 (benchmarks/bench_train.py): bf16
-        # autocast runs the matmuls about 3x faster; length-grouped batches of 16 waste little
-        # padding; a higher learning rate with warmup reaches the course's scores in fewer epochs.
-        # Dropout off: its random masks took 15% of a CPU step, and two epochs are too short
-        # to overfit. Eager attention: on CPU it runs the bf16 steps faster than SDPA.
-        "mrpc": Recipe(
-            epochs=2,
-            batch_size=16,
-            lr=8e-5,
-            weight_decay=0.01,
-            warmup_ratio=0.1,
-            mixed_precision="auto",
-            group_by_length=True,
-            freeze_word_embeddings=True,
-            dropout=0.0,
-            attn_implementation="auto",
-        ),
-        "ner": Recipe(
-            epochs=2,
-            batch_size=16,
-            lr=2e-4,
-            weight_decay=0.01,
-            warmup_ratio=0.1,
-            mixed_precision="auto",
-            group_by_length=True,
-            freeze_word_embeddings=True,
-            dropout=0.0,
-            attn_implementation="auto",
-        ),
-    },
+    # NER: the same recipe with its own learning rate (benchmarks/bench_train.py ner)
+    "kit": {"mrpc": _KIT_MRPC, "ner": replace(_KIT_MRPC, lr=2e-4)},
     "course": {
         # The course's Trainer settings: batch 8, linear decay without warmup, fp32.
         "mrpc": Recipe(3, 8, 5e-5, 0.0, 0.0, "no", False),

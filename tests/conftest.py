@@ -78,3 +78,14 @@ def catalogue_copy(tmp_path):
     for path in Layout().english_notebooks():
         shutil.copy(path, tmp_path / "notebooks" / path.name)
     return Layout(root=tmp_path)
+
+
+# The graded class (tests/test_grading.py) is the longest single item of `make test`: nbgrader
+# runs a dozen submissions in a row, 5 minutes on 2 cores. Collected first, it starts at once
+# on one worker (--dist loadfile keeps a file on one worker), and the others share the rest,
+# instead of one worker starting it when the others are nearly done.
+FIRST = ("tests/test_grading.py",)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))  # a stable sort

@@ -122,25 +122,24 @@ print(sorted(m for m in ("torch", "transformers") if m in sys.modules), random.r
 """
 
 
-@pytest.mark.parametrize("models", [False, True])
-def test_setup_without_models_leaves_torch_and_transformers_unloaded(models):
+def test_setup_without_models_leaves_torch_and_transformers_unloaded():
     """Chapter 1 runs no model: its setup seeds Python and NumPy as the full setup does, and
     imports neither PyTorch nor transformers (3 s of its Run All on 2 cores)."""
-    runs = [
-        subprocess.run(
+
+    def probe(models: bool) -> tuple[str, list[str]]:
+        done = subprocess.run(
             [sys.executable, "-c", SETUP_PROBE.format(models=models)],
             capture_output=True, text=True, timeout=120, check=True,
-        ).stdout.splitlines()[-1]
-        for _ in range(2)
-    ]  # fmt: skip
-    assert runs[0] == runs[1]  # seeded: the same numbers in a new process
-    loaded, numbers = runs[0].split("]", 1)
-    assert loaded + "]" == ("['torch', 'transformers']" if models else "[]")
-    # the same seeds as transformers.set_seed: Python's and NumPy's first numbers agree
-    assert (
-        numbers.split()
-        == f"{random.Random(42).random()} {np.random.RandomState(42).rand()}".split()
-    )
+        )  # fmt: skip
+        loaded, numbers = done.stdout.splitlines()[-1].split("]", 1)
+        return loaded + "]", numbers.split()
+
+    without, with_models = probe(False), probe(True)
+    assert without[0] == "[]" and with_models[0] == "['torch', 'transformers']"
+    # the same seeds as transformers.set_seed: Python's and NumPy's first numbers agree, and a
+    # new process draws them again (seeded, not by chance)
+    seeded = f"{random.Random(42).random()} {np.random.RandomState(42).rand()}".split()
+    assert without[1] == with_models[1] == seeded
 
 
 def test_exit_now_runs_the_exit_handlers_flushes_and_keeps_the_code():
