@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c $(LOCK) "$(TORCH)"
 	$(PY) -m pip install -q -c $(LOCK) -e ".[dev]"
-	@# Spark's classes, archived once: chapter 1's session starts in half the time (about 20 s
+	@# Spark's classes, archived once: chapter 1's session starts in half the time (20 to 60 s
 	@# here; without Java it says so and Spark starts as before: helpers/spark_archive.py)
 	HF_HUB_OFFLINE=1 $(PY) -m helpers.spark_archive
 	touch $(STAMP)

@@ -8,7 +8,7 @@ without, 4.2 s with (docs/profiles.md).
 
 ``python -m helpers.spark_archive`` writes the archive: it starts a session that runs what
 chapter 1 runs (a pandas table, a distinct, a pandas UDF, ``Dataset.from_spark``), then stops
-it, so that the archive holds those classes. ``make venv`` runs it once (about 20 s).
+it, so that the archive holds those classes. ``make venv`` runs it once (20 to 60 s on 2 cores).
 ``get_spark`` uses the archive when it exists and matches this Java and this PySpark;
 otherwise Spark starts as it always did. ``COURSE_SPARK_CLASS_ARCHIVE=0`` turns it off.
 The archive lives in the kit's cache (``COURSE_CACHE``, else ``~/.cache/ft-course-kit``),
@@ -121,7 +121,7 @@ def _dump(target: Path) -> None:
 
 
 def write_archive(timeout_s: float = WRITE_TIMEOUT_S) -> Path | None:
-    """Write the archive for this Java and Spark (about 20 s); return it, or None and why.
+    """Write the archive for this Java and Spark (20 to 60 s); return it, or None and why.
 
     A machine without Java or PySpark, or a Java that cannot write archives (before 13, or
     without its own base archive), gets a message and None: Spark still works without.
