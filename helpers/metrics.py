@@ -292,7 +292,7 @@ def seqeval_scores(
     >>> scores["PER"], scores["overall_f1"], scores["overall_accuracy"]
     ({'precision': 1.0, 'recall': 1.0, 'f1': 1.0, 'number': 1}, 0.6666666666666666, 0.5)
 
-    Used in: the kit's ``seqeval`` module; ``helpers.plots.plot_entity_scores`` reads its
+    Used in: the kit's ``seqeval`` module; ``helpers.entity_plots.plot_entity_scores`` reads its
     output.
     """
     import seqeval.scheme

@@ -3,18 +3,9 @@ from collections import Counter
 import pytest
 
 import helpers.data
-from helpers.data import (
-    DataFormatError,
-    bytes2human,
-    label_names_of,
-    load_conll2003,
-    load_mrpc,
-    load_sst2,
-    print_dataset_size_if_provided,
-    read_conll_file,
-    read_mrpc_file,
-    sst2_source,
-)
+from helpers.data import label_names_of, load_conll2003, load_mrpc, load_sst2, sst2_source
+from helpers.data_files import DataFormatError, read_conll_file, read_mrpc_file
+from helpers.data_size import bytes2human, print_dataset_size_if_provided
 from helpers.profiles import EMBEDDED_DIR, HubUnreachableError, get_profile
 from helpers.schema import (
     CONLL_SPLIT_SIZES,

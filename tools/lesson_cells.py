@@ -36,7 +36,7 @@ class Twin:
 
 
 TEXT_TWINS = (
-    Twin("01_data_loading.ipynb", "helpers/data.py", "print_dataset_size_if_provided"),
+    Twin("01_data_loading.ipynb", "helpers/data_size.py", "print_dataset_size_if_provided"),
     Twin("01_data_loading.ipynb", "helpers/labels.py", "label_maps"),
     Twin("01_data_loading.ipynb", "helpers/spark.py", "label_maps_spark"),
     Twin("01_data_loading.ipynb", "helpers/spark.py", "labels_to_ids_udf"),
