@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import random
@@ -212,13 +213,14 @@ def run_streaming(
 
     Used in: 03_training_loop (``accelerate launch`` of the training script).
     """
-    process = subprocess.Popen(
-        list(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-    )
+    process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # newline="": a progress bar's carriage returns reach the notebook as they are, so the bar
+    # updates on one line there instead of adding a line at each update
+    output = io.TextIOWrapper(process.stdout, encoding="utf-8", errors="replace", newline="")
     lines: list[str] = []
 
     def pump() -> None:
-        for line in process.stdout:
+        for line in output:
             lines.append(line)
             print(line, end="", flush=True)
 

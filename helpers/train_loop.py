@@ -101,6 +101,24 @@ class SpeedProbe:
         )
 
 
+def say(run: Run, progress_bar, line: str) -> None:
+    """Print ``line`` once (the main process), on a line of its own above the progress bar.
+
+    A plain ``print`` while the bar is drawn lands on the bar's own line ("...2.33it/s]speed
+    measured..."), and the bar's next update writes over it.
+
+    Used in: ``train_epoch``, ``finish_epoch``.
+    """
+    if not run.accelerator.is_local_main_process:
+        return
+    if progress_bar is None:
+        print(line, flush=True)
+        return
+    # clears the bar, lets the line through, draws the bar again below it
+    with progress_bar.external_write_mode():
+        print(line, flush=True)
+
+
 def training_step(accelerator, model, optimizer, lr_scheduler, batch) -> float:
     """One step of chapter 3's loop (with gradient accumulation); returns the batch's loss.
 
@@ -154,7 +172,7 @@ def train_epoch(
         loss = training_step(run.accelerator, run.model, run.optimizer, run.lr_scheduler, batch)
         if probe is not None and (line := probe.record(time.perf_counter() - step_start)):
             state.estimated_train_seconds = probe.estimated
-            run.accelerator.print(line)
+            say(run, progress_bar, line)
         state.loss_sum += loss
         state.loss_steps += 1
         state.batch_in_epoch = index + 1
@@ -171,7 +189,7 @@ def train_epoch(
     state.train_seconds += time.perf_counter() - start
 
 
-def finish_epoch(run: Run, state: RunState) -> dict[str, float]:
+def finish_epoch(run: Run, state: RunState, progress_bar=None) -> dict[str, float]:
     """Evaluate, record the epoch in the history, and checkpoint the end of the epoch."""
     start = time.perf_counter()
     metrics = evaluate(run.model, run.eval_dataloader, run.accelerator, run.task, run.label_names)
@@ -184,10 +202,12 @@ def finish_epoch(run: Run, state: RunState) -> dict[str, float]:
             **{f"eval_{k}": v for k, v in metrics.items()},
         }
     )
-    run.accelerator.print(
+    say(
+        run,
+        progress_bar,
         f"epoch {state.epoch + 1}: "
         + ", ".join(f"{k}={v:.4f}" for k, v in metrics.items() if k != "samples")
-        + f" ({state.train_seconds:.0f} s training)"
+        + f" ({state.train_seconds:.0f} s training)",
     )
     state.epoch += 1
     state.batch_in_epoch, state.loss_sum, state.loss_steps = 0, 0.0, 0
@@ -224,7 +244,7 @@ def train_epochs(run: Run, state: RunState, stop_after_epochs: int | None = None
     while state.epoch < last_epoch:
         batches = per_epoch if state.epoch + 1 <= run.epochs else total - state.epoch * per_epoch
         train_epoch(run, state, batches, progress_bar, probe)
-        metrics = finish_epoch(run, state)
+        metrics = finish_epoch(run, state, progress_bar)
     progress_bar.close()
     if probe is not None and probe.estimated is not None and state.epoch >= math.ceil(run.epochs):
         from helpers.speed import estimate_check

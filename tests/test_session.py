@@ -81,6 +81,14 @@ def test_run_streaming_prints_as_it_goes(capsys):
     assert capsys.readouterr().out == "one\ntwo\n"
 
 
+def test_run_streaming_keeps_a_progress_bars_carriage_returns(capsys):
+    # the notebook then redraws the bar on one line instead of adding a line per update
+    code = "import sys; sys.stdout.write('bar 10%\\rbar 60%\\rbar 100%\\n'); print('done')"
+    completed = run_streaming([sys.executable, "-c", code], timeout_s=60)
+    assert completed.stdout == "bar 10%\rbar 60%\rbar 100%\ndone\n"
+    assert capsys.readouterr().out == completed.stdout
+
+
 def test_run_streaming_failure_carries_the_last_lines():
     code = "print('loading'); raise SystemExit('bad option --x')"
     with pytest.raises(subprocess.CalledProcessError) as info:

@@ -2,10 +2,13 @@
 
 import ast
 import inspect
+import io
 import json
 import re
+import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -124,6 +127,37 @@ def test_the_speed_probe_times_the_batches_after_the_warm_up():
     assert "5.3 samples/s" in lines[5] and "about 5.0 min" in lines[5]
     short = SpeedProbe(total_batches=35, samples_per_batch=8, warmup=2, batches=10)
     assert all(short.record(1.0) is None for _ in range(35)) and short.estimated is None
+
+
+def _drawn(say_line) -> list[str]:
+    """What a terminal or a notebook shows of a bar with a line printed in its middle: the
+    pieces between carriage returns and newlines, stdout and the bar on one stream."""
+    from tqdm import tqdm
+
+    shown, saved = io.StringIO(), sys.stdout
+    sys.stdout = shown
+    try:
+        bar = tqdm(total=10, file=shown, mininterval=0, ascii=True, desc="mrpc training")
+        bar.update(3)
+        say_line(SimpleNamespace(accelerator=SimpleNamespace(is_local_main_process=True)), bar)
+        bar.update(7)
+        bar.close()
+    finally:
+        sys.stdout = saved
+    return re.split(r"[\r\n]", shown.getvalue())
+
+
+def test_the_scripts_lines_are_printed_above_its_progress_bar_not_onto_it():
+    from helpers.train_loop import say
+
+    line = "epoch 1: accuracy=0.8284, f1=0.8814 (203 s training)"
+    assert line in _drawn(lambda run, bar: say(run, bar, line))
+    # a plain print, as before: the line is glued to the bar's ("...it/s]epoch 1: ...")
+    glued = _drawn(lambda run, bar: print(line))
+    assert line not in glued and any(piece.endswith("]" + line) for piece in glued)
+    # the other processes of a launch print nothing
+    other = SimpleNamespace(accelerator=SimpleNamespace(is_local_main_process=False))
+    assert not any("epoch 1" in piece for piece in _drawn(lambda run, bar: say(other, bar, line)))
 
 
 def test_the_script_estimates_its_training_time_from_its_first_batches(tmp_path, capsys):
