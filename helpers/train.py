@@ -210,6 +210,22 @@ def make_accelerator(recipe: Recipe, start_timeout: float | None = None):
     return accelerator
 
 
+def quiet_other_processes(accelerator) -> None:
+    """One model load report and one set of progress bars per launch, not one per process:
+    the processes other than the main one log errors only.
+
+    Used in: ``train``.
+    """
+    if accelerator.is_local_main_process:
+        return
+    import datasets
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    datasets.disable_progress_bars()
+
+
 def write_result(accelerator, output_dir: Path, result: dict, model=None, tokenizer=None) -> None:
     """Write ``metrics.json`` (and the model and tokenizer when given) from the main process."""
     accelerator.wait_for_everyone()
@@ -238,6 +254,7 @@ def train(args: argparse.Namespace, recipe: Recipe) -> dict[str, Any]:
 
     policy = SavePolicy(args.save_steps, args.save_minutes, args.save_total_limit)
     accelerator = make_accelerator(recipe, args.start_timeout)
+    quiet_other_processes(accelerator)
     xla = accelerator.distributed_type == DistributedType.XLA
     set_seed(args.seed)
     profile = get_profile(args.profile)

@@ -204,15 +204,18 @@ def launch_two_processes(args, output_dir):
     }
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads((output_dir / "metrics.json").read_text())
+    saved = json.loads((output_dir / "metrics.json").read_text())
+    return saved, done.stdout + done.stderr
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("task", ["mrpc", "ner"])
 def test_two_processes_train_and_evaluate_every_example_once(task, tmp_path):
     args = [task, "--epochs", "1", "--max-train-samples", "64", "--max-eval-samples", "41"]
-    saved = launch_two_processes(args, tmp_path)
+    saved, printed = launch_two_processes(args, tmp_path)
     assert saved["num_processes"] == 2
+    # the new head's load report once, from the main process, not once per process
+    assert printed.count("LOAD REPORT") == 1
     assert (
         saved["eval_samples"] == 41
     )  # odd: the duplicates that even out the last batch are dropped
@@ -235,7 +238,7 @@ def test_evaluation_under_two_processes_equals_one(task, tmp_path):
     evaluate = [task, "--eval-only", "--model", str(tmp_path / "model"), "--mixed-precision", "no"]
     evaluate += ["--max-eval-samples", "77"]
     one = run([*evaluate, "--output-dir", str(tmp_path / "one")])
-    two = launch_two_processes(evaluate, tmp_path / "two")
+    two, _ = launch_two_processes(evaluate, tmp_path / "two")
     assert (one["num_processes"], two["num_processes"]) == (1, 2)
     assert one["eval_samples"] == two["eval_samples"] == 77
     assert metrics_of(one) == pytest.approx(metrics_of(two))
