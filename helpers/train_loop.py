@@ -111,9 +111,6 @@ def say(run: Run, progress_bar, line: str) -> None:
     """
     if not run.accelerator.is_local_main_process:
         return
-    if progress_bar is None:
-        print(line, flush=True)
-        return
     # clears the bar, lets the line through, draws the bar again below it
     with progress_bar.external_write_mode():
         print(line, flush=True)
@@ -189,7 +186,7 @@ def train_epoch(
     state.train_seconds += time.perf_counter() - start
 
 
-def finish_epoch(run: Run, state: RunState, progress_bar=None) -> dict[str, float]:
+def finish_epoch(run: Run, state: RunState, progress_bar) -> dict[str, float]:
     """Evaluate, record the epoch in the history, and checkpoint the end of the epoch."""
     start = time.perf_counter()
     metrics = evaluate(run.model, run.eval_dataloader, run.accelerator, run.task, run.label_names)
